@@ -1,0 +1,204 @@
+"""``run(config)``: the one way through.  The CLI and the library both call it.
+
+inputs → readers → dataset → metrics → checks → scoring → Result
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from pathlib import Path
+
+import attrs
+import pluggy
+
+from . import scoring
+from .catalog import Catalog
+from .config import Config, load_config
+from .dataset import Dataset, build_dataset
+from .declarative import declarations_plugin
+from .engine import evaluate_metrics, run_checks
+from .errors import ConfigError, InputError
+from .model import Finding, InputSpec, Reader, ReadOutput, Value
+from .names import did_you_mean
+from .pluginmanager import DEFAULT_PLUGINS, build_catalog, make_plugin_manager
+from .result import Result, summarize
+
+
+def plugin_manager_for(config: Config) -> pluggy.PluginManager:
+    """The plugin manager a config asks for: built-ins, entry points unless
+    disabled, the config's modules and files, and its own declarations."""
+    objects = []
+    if config.declarations:
+        objects.append((config.source, declarations_plugin(config.declarations, config.source)))
+    return make_plugin_manager(
+        DEFAULT_PLUGINS,
+        entry_points=config.plugins.entry_points,
+        modules=config.plugins.modules,
+        files=config.plugins.files,
+        objects=objects,
+    )
+
+
+def prepare(config: Config, pm: pluggy.PluginManager | None = None) -> Catalog:
+    """Load plugins and check everything in the config that names them,
+    before any input is read."""
+    catalog = build_catalog(pm or plugin_manager_for(config), year_over_year=config.year_over_year)
+    known_options = {name for check in catalog.items["check"].values() for name in check.options}
+    for key in config.checks:
+        if key not in known_options:
+            raise ConfigError(
+                f"{config.source}: unknown key {key!r} in [checks]{did_you_mean(key, known_options)}"
+            )
+    for check_id in config.disabled_checks:
+        if check_id not in catalog.items["check"]:
+            raise ConfigError(
+                f"{config.source}: [checks].disable names unknown check {check_id!r}"
+                f"{did_you_mean(check_id, catalog.items['check'])}"
+            )
+    writer_of(catalog, config.output.format, config.source)
+    return catalog
+
+
+def writer_of(catalog: Catalog, fmt: str, source: str) -> object:
+    writers = catalog.items["writer"]
+    if fmt not in writers:
+        raise ConfigError(
+            f"{source}: unknown output format {fmt!r}; known: {', '.join(sorted(writers))}"
+            f"{did_you_mean(fmt, writers)}"
+        )
+    return writers[fmt]
+
+
+def run(config: Config | str | Path, *, plugin_manager: pluggy.PluginManager | None = None) -> Result:
+    """Run a config (a :class:`Config` or the path of a TOML file)."""
+    if not isinstance(config, Config):
+        config = load_config(config)
+    catalog = prepare(config, plugin_manager)
+    plan = scoring.prepare_scoring(config, catalog)
+    outputs = [read_input(spec, catalog) for spec in config.inputs]
+    figures = [fig for out in outputs for fig in out.figures]
+    findings: list[Finding] = [f for out in outputs for f in out.findings]
+    dataset, merge_findings = build_dataset(figures, catalog, _attributes(config.inputs, outputs))
+    findings += merge_findings
+    findings += evaluate_metrics(dataset, catalog)
+    findings += run_checks(dataset, catalog, config.checks, config.disabled_checks)
+    outcome = plan.run(dataset)
+    findings += outcome.findings
+    values = collect_values(dataset, catalog)
+    summary = summarize(
+        [spec.path for spec in config.inputs],
+        sum(out.cells for out in outputs),
+        len(figures),
+        values,
+        findings,
+    )
+    return Result(
+        values=tuple(values),
+        findings=tuple(findings),
+        summary=summary,
+        scorecards=tuple(outcome.scorecards),
+        compliance=tuple(outcome.compliance),
+        dataset=dataset,
+        catalog=catalog,
+    )
+
+
+def reader_for(spec: InputSpec, catalog: Catalog) -> Reader:
+    """The reader an input names with ``format``, else the one its suffix
+    and first bytes select."""
+    readers: dict[str, Reader] = catalog.items["reader"]
+    if spec.format:
+        if spec.format not in readers:
+            raise ConfigError(
+                f"input {spec.path}: unknown format {spec.format!r}; known: "
+                f"{', '.join(sorted(readers))}{did_you_mean(spec.format, readers)}"
+            )
+        return readers[spec.format]
+    suffix = Path(spec.path).suffix.lower()
+    candidates = [r for r in readers.values() if suffix in r.suffixes]
+    if not candidates:
+        known = sorted({s for r in readers.values() for s in r.suffixes})
+        raise InputError(
+            f"input {spec.path}: no reader for {suffix or 'files without a suffix'}; "
+            f'known suffixes: {", ".join(known)} (or set format = "...")'
+        )
+    if len(candidates) > 1:
+        head = _head(spec.path)
+        sniffed = [r for r in candidates if r.sniff is not None and r.sniff(head)]
+        candidates = sniffed or [r for r in candidates if r.sniff is None] or candidates
+    return candidates[0]
+
+
+def read_input(spec: InputSpec, catalog: Catalog) -> ReadOutput:
+    path = Path(spec.path)
+    if not path.is_file():
+        raise InputError(f"input {spec.path} does not exist")
+    out = reader_for(spec, catalog).read(spec, catalog)
+    if spec.entity:
+        out = attrs.evolve(
+            out,
+            figures=[attrs.evolve(f, entity=spec.entity) for f in out.figures],
+            findings=[
+                attrs.evolve(f, entity=spec.entity) if f.entity is not None else f for f in out.findings
+            ],
+            entities={spec.entity: {k: v for e in out.entities.values() for k, v in e.items()}}
+            if out.entities
+            else {},
+        )
+    return out
+
+
+def _head(path: str, size: int = 4096) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read(size)
+
+
+def _attributes(specs: Iterable[InputSpec], outputs: Iterable[ReadOutput]) -> dict[str, dict[str, str]]:
+    """Entity attributes (level, type) from the readers, then the config."""
+    attributes: dict[str, dict[str, str]] = {}
+    for spec, out in zip(specs, outputs, strict=True):
+        entities = set(out.entities) | {f.entity for f in out.figures}
+        for entity in entities:
+            attrs_of = attributes.setdefault(entity, {})
+            attrs_of.update(out.entities.get(entity, {}))
+            if spec.level:
+                attrs_of["level"] = spec.level
+            if "type" in spec.options:
+                attrs_of["type"] = str(spec.options["type"])
+    return attributes
+
+
+def collect_values(dataset: Dataset, catalog: Catalog) -> list[Value]:
+    """Every non-null value of the dataset, inputs first, then derived,
+    each in catalog order."""
+    values: list[Value] = []
+    order = [k for k in catalog.indicators if k in dataset.columns and k not in dataset.derived]
+    order += [k for k in catalog.metric_order() if k in dataset.columns]
+    order += [k for k in dataset.columns if k not in set(order)]
+    for key in order:
+        column = dataset.columns[key]
+        item = catalog.get(key)
+        derived = key in dataset.derived
+        imputed = dataset.imputed.get(key)
+        for i, (entity, year) in enumerate(dataset.rows):
+            x = float(column[i])
+            if math.isnan(x):
+                continue
+            values.append(
+                Value(
+                    entity=entity,
+                    year=year,
+                    key=key,
+                    name=item.name,
+                    unit=item.unit,
+                    value=x,
+                    derived=derived,
+                    provenance=dataset.provenance.get((i, key), ()),
+                    imputed=bool(imputed[i]) if imputed is not None else False,
+                )
+            )
+    return values
+
+
+__all__ = ["plugin_manager_for", "prepare", "read_input", "reader_for", "run"]

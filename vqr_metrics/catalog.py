@@ -1,0 +1,344 @@
+"""The catalog: every table, indicator, metric, check, reader, writer and
+scoring method that plugins registered, with the plugin that sent each.
+
+``register`` validates an object the moment a plugin hands it over; a
+duplicate id is an error naming both plugins.  ``finish`` resolves formula
+names, orders metrics by dependency and rejects cycles.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import attrs
+
+from . import formula as formula_mod
+from .errors import FormulaError, PluginError
+from .model import (
+    Aggregator,
+    Check,
+    Indicator,
+    Metric,
+    Normalizer,
+    Reader,
+    Table,
+    Weighting,
+    Writer,
+)
+from .names import did_you_mean, normalize_name
+
+KINDS = (
+    "table",
+    "indicator",
+    "metric",
+    "check",
+    "reader",
+    "writer",
+    "normalizer",
+    "weighting",
+    "aggregator",
+)
+_TYPES: dict[str, type] = {
+    "table": Table,
+    "indicator": Indicator,
+    "metric": Metric,
+    "check": Check,
+    "reader": Reader,
+    "writer": Writer,
+    "normalizer": Normalizer,
+    "weighting": Weighting,
+    "aggregator": Aggregator,
+}
+# Indicators and metrics share one namespace: formulas name both.
+_NAMESPACE = {"indicator": "value", "metric": "value", "table": "table"}
+
+
+@attrs.frozen
+class Origin:
+    """Who registered an object: the plugin, and its distribution if any."""
+
+    plugin: str
+    distribution: str | None = None
+    version: str | None = None
+
+    def __str__(self) -> str:
+        if self.distribution:
+            version = f" {self.version}" if self.version else ""
+            return f"plugin {self.plugin!r} (distribution {self.distribution}{version})"
+        return f"plugin {self.plugin!r}"
+
+
+YOY_SUFFIX = "_yoy"
+
+
+class Catalog:
+    """Everything registered for one run."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, dict[str, Any]] = {kind: {} for kind in KINDS}
+        self.origins: dict[tuple[str, str], Origin] = {}
+        self.formulas: dict[str, formula_mod.Formula] = {}
+        # metric key -> resolved keys of the names its formula uses
+        self.dependencies: dict[str, dict[str, str]] = {}
+        self._by_name: dict[str, list[str]] = defaultdict(list)
+        self._canonical: dict[str, str] = {}
+        self._order: list[str] = []
+        self._extra_rows: dict[str, list[Indicator]] = defaultdict(list)
+        self.finished = False
+
+    # --- registration -------------------------------------------------------
+
+    def register(self, kind: str, obj: object, origin: Origin) -> None:
+        """Validate and record one object; raises :class:`PluginError` naming the plugin."""
+        expected = _TYPES[kind]
+        if not isinstance(obj, expected):
+            raise PluginError(
+                f"{origin} registered {type(obj).__name__} {obj!r:.80} where a {expected.__name__} "
+                "is expected"
+            )
+        if self.finished:
+            raise PluginError(f"{origin} registered {kind} after the catalog was finished")
+        if isinstance(obj, Table):
+            self._register_table(obj, origin)
+            return
+        ident = obj.key if isinstance(obj, (Indicator, Metric)) else obj.id  # type: ignore[attr-defined]
+        if isinstance(obj, Metric):
+            try:
+                self.formulas[obj.key] = formula_mod.parse(obj.formula)
+            except FormulaError as exc:
+                raise PluginError(f"{origin}: metric {obj.key!r}: {exc}") from None
+        self._claim(kind, ident, origin)
+        self.items[kind][ident] = obj
+        if isinstance(obj, (Indicator, Metric)):
+            self._index_names(obj)
+
+    def _register_table(self, table: Table, origin: Origin) -> None:
+        self._claim("table", table.key, origin)
+        seen: set[str] = set()
+        rows = []
+        for row in table.rows:
+            if row.key in seen:
+                raise PluginError(f"{origin}: table {table.key!r} lists row {row.key!r} twice")
+            seen.add(row.key)
+            if row.parent is not None and row.parent not in seen:
+                raise PluginError(
+                    f"{origin}: table {table.key!r} row {row.key!r} names parent {row.parent!r}, "
+                    "which is not an earlier row of the table"
+                )
+            if row.relation != "none" and row.parent is None:
+                raise PluginError(
+                    f"{origin}: table {table.key!r} row {row.key!r} has relation "
+                    f"{row.relation!r} but no parent"
+                )
+            rows.append(row if row.table == table.key else attrs.evolve(row, table=table.key))
+        table = attrs.evolve(table, rows=tuple(rows))
+        self.items["table"][table.key] = table
+        for row in table.rows:
+            self._claim("indicator", row.key, origin)
+            self.items["indicator"][row.key] = row
+            self._index_names(row)
+
+    def _claim(self, kind: str, ident: str, origin: Origin) -> None:
+        space = _NAMESPACE.get(kind, kind)
+        for other_kind in KINDS:
+            if _NAMESPACE.get(other_kind, other_kind) != space:
+                continue
+            previous = self.origins.get((other_kind, ident))
+            if previous is not None:
+                raise PluginError(f"duplicate {kind} id {ident!r}: registered by {previous} and by {origin}")
+        self.origins[(kind, ident)] = origin
+
+    def _index_names(self, obj: Indicator | Metric) -> None:
+        names = [obj.key, obj.name, *getattr(obj, "aliases", ())]
+        for name in dict.fromkeys(normalize_name(n) for n in names):
+            self._by_name[name].append(obj.key)
+
+    # --- finishing ----------------------------------------------------------
+
+    def finish(self, year_over_year: bool = True) -> None:
+        """Resolve identities and formula names, add ``<key>_yoy`` metrics,
+        order metrics by dependency.  Raises on unknown names and cycles."""
+        if self.finished:
+            return
+        indicators: dict[str, Indicator] = self.items["indicator"]
+        self._attach_free_indicators()
+        for ind in indicators.values():
+            if ind.same_as is None:
+                continue
+            target = indicators.get(ind.same_as)
+            if target is None:
+                origin = self.origins[("indicator", ind.key)]
+                raise PluginError(
+                    f"{origin}: indicator {ind.key!r} is same_as unknown indicator "
+                    f"{ind.same_as!r}{did_you_mean(ind.same_as, indicators)}"
+                )
+        for key in indicators:
+            self._canonical[key] = self._follow(key)
+        if year_over_year:
+            self._add_year_over_year()
+        for key in self.items["metric"]:
+            self.dependencies[key] = self._resolve_formula(key)
+        self._order = self._topological_order()
+        self.finished = True
+
+    def _attach_free_indicators(self) -> None:
+        """Indicators registered on their own name their table by key or
+        name; they become rows of it, after the template's own rows."""
+        templated = {row.key for table in self.tables.values() for row in table.rows}
+        by_name = {
+            normalize_name(n): t.key for t in self.tables.values() for n in (t.key, t.name, *t.aliases)
+        }
+        for key, ind in list(self.indicators.items()):
+            if key in templated:
+                continue
+            origin = self.origins[("indicator", key)]
+            if ind.table:
+                table_key = by_name.get(normalize_name(ind.table))
+                if table_key is None:
+                    raise PluginError(
+                        f"{origin}: indicator {key!r} names unknown table {ind.table!r}"
+                        f"{did_you_mean(ind.table, [t.name for t in self.tables.values()])}"
+                    )
+                ind = attrs.evolve(ind, table=table_key)
+                self.indicators[key] = ind
+                self._extra_rows[table_key].append(ind)
+            if ind.parent is not None and ind.parent not in self.indicators:
+                raise PluginError(
+                    f"{origin}: indicator {key!r} names unknown parent {ind.parent!r}"
+                    f"{did_you_mean(ind.parent, self.indicators)}"
+                )
+
+    def _follow(self, key: str) -> str:
+        seen = [key]
+        indicators: dict[str, Indicator] = self.items["indicator"]
+        while (nxt := indicators[seen[-1]].same_as) is not None:
+            if nxt in seen:
+                raise PluginError(f"same_as cycle among indicators: {' -> '.join([*seen, nxt])}")
+            seen.append(nxt)
+        return seen[-1]
+
+    def _add_year_over_year(self) -> None:
+        yoy = Origin("vqr_metrics.engine")
+        bases: list[Indicator | Metric] = [
+            ind for ind in self.items["indicator"].values() if ind.same_as is None
+        ]
+        bases += list(self.items["metric"].values())
+        for base in bases:
+            key = base.key + YOY_SUFFIX
+            if ("metric", key) in self.origins or ("indicator", key) in self.origins:
+                continue
+            metric = Metric(
+                key=key,
+                name=f"{base.name}同比增长率",
+                formula=f"({base.key} - prev({base.key})) / prev({base.key}) * 100",
+                unit="%",
+                table=base.table,
+                description=f"year-over-year change of {base.key}",
+            )
+            self.origins[("metric", key)] = yoy
+            self.items["metric"][key] = metric
+            self.formulas[key] = formula_mod.parse(metric.formula)
+            self._index_names(metric)
+
+    def _resolve_formula(self, key: str) -> dict[str, str]:
+        parsed = self.formulas[key]
+        resolved: dict[str, str] = {}
+        for name in parsed.names:
+            try:
+                resolved[name] = self.resolve(name)
+            except FormulaError as exc:
+                origin = self.origins[("metric", key)]
+                raise FormulaError(f"metric {key!r} ({origin}): {exc}") from None
+        return resolved
+
+    def _topological_order(self) -> list[str]:
+        metrics = self.items["metric"]
+        deps = {key: sorted({d for d in self.dependencies[key].values() if d in metrics}) for key in metrics}
+        order: list[str] = []
+        state: dict[str, int] = {}  # 1 = on the stack, 2 = done
+
+        def visit(key: str, stack: list[str]) -> None:
+            if state.get(key) == 2:
+                return
+            if state.get(key) == 1:
+                cycle = [*stack[stack.index(key) :], key]
+                raise FormulaError(f"metrics depend on each other in a cycle: {' -> '.join(cycle)}")
+            state[key] = 1
+            stack.append(key)
+            for dep in deps[key]:
+                visit(dep, stack)
+            stack.pop()
+            state[key] = 2
+            order.append(key)
+
+        for key in sorted(metrics):
+            visit(key, [])
+        return order
+
+    # --- lookup -------------------------------------------------------------
+
+    def resolve(self, name: str) -> str:
+        """The key a formula name, Chinese name, alias or key refers to
+        (twins resolve to their canonical indicator)."""
+        keys = self._by_name.get(normalize_name(name), [])
+        canon = list(dict.fromkeys(self._canonical.get(k, k) for k in keys))
+        if len(canon) == 1:
+            return canon[0]
+        if not canon:
+            known = [n for n in self._by_name if n]
+            raise FormulaError(f"unknown indicator or metric {name!r}{did_you_mean(name, known)}")
+        raise FormulaError(f"name {name!r} is ambiguous; use one of the keys {', '.join(sorted(canon))}")
+
+    def canonical(self, key: str) -> str:
+        return self._canonical.get(key, key)
+
+    def get(self, key: str) -> Indicator | Metric:
+        """The indicator or metric with this key."""
+        found = self.items["indicator"].get(key) or self.items["metric"].get(key)
+        if found is None:
+            raise KeyError(key)
+        return found  # type: ignore[no-any-return]
+
+    def label(self, key: str) -> str:
+        """The Chinese name users see for a key."""
+        return self.get(key).name
+
+    @property
+    def tables(self) -> dict[str, Table]:
+        return self.items["table"]
+
+    @property
+    def indicators(self) -> dict[str, Indicator]:
+        return self.items["indicator"]
+
+    @property
+    def metrics(self) -> dict[str, Metric]:
+        return self.items["metric"]
+
+    def metric_order(self) -> list[str]:
+        """Metric keys, each after every metric it depends on."""
+        return list(self._order)
+
+    def rows_of(self, table_key: str) -> tuple[Indicator, ...]:
+        """A table's rows in printed order, then indicators added to it."""
+        table: Table = self.items["table"][table_key]
+        return table.rows + tuple(self._extra_rows.get(table_key, ()))
+
+    def children(self, key: str) -> Iterator[Indicator]:
+        """Rows declared with ``parent=key``."""
+        for ind in self.items["indicator"].values():
+            if ind.parent == key:
+                yield ind
+
+    def registered_by(self, plugin: str) -> dict[str, list[str]]:
+        """The ids a plugin registered, by kind."""
+        out: dict[str, list[str]] = defaultdict(list)
+        for (kind, ident), origin in self.origins.items():
+            if origin.plugin == plugin:
+                out[kind].append(ident)
+        return dict(out)
+
+    def ids(self, kind: str) -> Iterable[str]:
+        return self.items[kind].keys()

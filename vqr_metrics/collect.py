@@ -1,0 +1,164 @@
+"""Turning cells into figures or findings, the same way for every reader.
+
+A reader hands each cell that should hold a figure to :class:`Collector`;
+the cell becomes exactly one figure or one finding, and the collector
+counts it, so a run can prove that nothing was lost.
+"""
+
+from __future__ import annotations
+
+from .catalog import Catalog
+from .cells import parse_cell
+from .errors import FormulaError
+from .model import Figure, Finding, InputSpec, Provenance, ReadOutput, Severity
+
+
+class Collector:
+    """Accumulates one input's figures, findings and cell count."""
+
+    def __init__(self, catalog: Catalog, spec: InputSpec) -> None:
+        self.catalog = catalog
+        self.spec = spec
+        self.figures: list[Figure] = []
+        self.findings: list[Finding] = []
+        self.cells = 0
+        self.entities: dict[str, dict[str, str]] = {}
+
+    def resolve(self, name: str) -> tuple[str | None, str]:
+        """``(key, "")`` for a known input indicator, else ``(None, reason)``."""
+        try:
+            key = self.catalog.resolve(name)
+        except FormulaError as exc:
+            return None, str(exc)
+        if key not in self.catalog.indicators:
+            return None, f"{name!r} is a derived metric; it is computed, not read"
+        return key, ""
+
+    def cell(
+        self,
+        entity: str | None,
+        year: int | None,
+        key: str,
+        raw: object,
+        provenance: Provenance,
+        unit: str | None = None,
+    ) -> None:
+        """One cell of a known indicator ``key`` (a row key, not yet canonical)."""
+        self.cells += 1
+        indicator = self.catalog.indicators[key]
+        cell = parse_cell(raw)
+        names = (indicator.name,)
+        if entity is None or year is None:
+            what = "entity" if entity is None else "year"
+            self.cell_finding(
+                "error",
+                f"no_{what}",
+                f"{indicator.name}: no {what} for this value (set {what} = ... on the input)",
+                entity,
+                year,
+                names,
+                provenance,
+            )
+            return
+        if cell.kind == "placeholder":
+            self.cell_finding(
+                "info",
+                "missing_value",
+                f"{indicator.name}: not reported ({cell.raw or 'blank'})",
+                entity,
+                year,
+                names,
+                provenance,
+            )
+            return
+        if cell.kind == "garbage":
+            self.cell_finding(
+                "error",
+                "unparsable_value",
+                f"{indicator.name}: {cell.raw!r} is not a number",
+                entity,
+                year,
+                names,
+                provenance,
+                actual=cell.raw,
+            )
+            return
+        if unit and indicator.unit and _unit(unit) != _unit(indicator.unit):
+            self.cell_finding(
+                "error",
+                "unit_mismatch",
+                f"{indicator.name}: unit {unit!r} given, "
+                f"the indicator is in {indicator.unit!r}; value not used",
+                entity,
+                year,
+                names,
+                provenance,
+                expected=indicator.unit,
+                actual=unit,
+            )
+            return
+        if not indicator.applies_to(year):
+            span = f"{indicator.since or ''}–{indicator.until or ''}"
+            self.cell_finding(
+                "error",
+                "indicator_not_in_year",
+                f"{indicator.name} is declared for report years {span}, not {year}; value not used",
+                entity,
+                year,
+                names,
+                provenance,
+            )
+            return
+        assert cell.value is not None
+        self.figures.append(Figure(entity, year, key, cell.value, provenance))
+
+    def unknown(
+        self,
+        entity: str | None,
+        year: int | None,
+        name: str,
+        reason: str,
+        provenance: Provenance,
+    ) -> None:
+        """A cell whose indicator is not known: one finding, counted as a cell."""
+        self.cells += 1
+        self.cell_finding("error", "unknown_indicator", reason, entity, year, (name,), provenance)
+
+    def cell_finding(
+        self,
+        severity: Severity,
+        rule: str,
+        message: str,
+        entity: str | None,
+        year: int | None,
+        indicators: tuple[str, ...],
+        provenance: Provenance,
+        expected: str | float | None = None,
+        actual: str | float | None = None,
+    ) -> None:
+        self.findings.append(
+            Finding(
+                severity=severity,
+                rule=rule,
+                message=message,
+                entity=entity,
+                year=year,
+                indicators=indicators,
+                expected=expected,
+                actual=actual,
+                table=provenance.table or None,
+                provenance=(provenance,),
+                cell=True,
+            )
+        )
+
+    def note(self, finding: Finding) -> None:
+        """A finding about the input that stands for no cell (a header, a table)."""
+        self.findings.append(finding)
+
+    def output(self) -> ReadOutput:
+        return ReadOutput(self.figures, self.findings, self.cells, self.entities)
+
+
+def _unit(unit: str) -> str:
+    return unit.strip().replace("：", ":").lower()

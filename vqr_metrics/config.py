@@ -1,0 +1,253 @@
+"""Run configuration: read from TOML (``vqr-score config.toml``) or built in
+Python.  Paths are relative to the config file; an unknown key is an error
+naming the key, its place and the file, with a did-you-mean."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from .errors import ConfigError
+from .model import InputSpec
+from .names import did_you_mean
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+LEVELS = ("高职", "中职")
+OUTPUT_FORMATS_NOTE = "table | markdown | csv | json | html | xlsx (or a plugin writer's id)"
+
+# section -> key -> (type or types, required)
+_INPUT_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
+    "path": (str, True),
+    "entity": (str, False),
+    "year": (int, False),
+    "level": (str, False),
+    "type": (str, False),
+    "format": (str, False),
+    "encoding": (str, False),
+    "sheet": (str, False),
+}
+_OUTPUT_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
+    "format": (str, False),
+    "path": (str, False),
+}
+_PLUGIN_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
+    "modules": (list, False),
+    "files": (list, False),
+    "entry_points": (bool, False),
+}
+_ENGINE_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
+    "year_over_year": (bool, False),
+}
+_TOP_KEYS = (
+    "inputs",
+    "output",
+    "plugins",
+    "engine",
+    "checks",
+    "metrics",
+    "indicators",
+    "tables",
+    "scorecards",
+    "compliance",
+)
+
+
+@attrs.frozen
+class OutputSpec:
+    format: str = "table"
+    path: str | None = None
+
+
+@attrs.frozen
+class PluginSpec:
+    modules: tuple[str, ...] = ()
+    files: tuple[str, ...] = ()
+    entry_points: bool = True
+
+
+@attrs.frozen
+class Config:
+    """Everything one run needs.  Scoring sections stay as parsed TOML here
+    and are validated by the scoring module, which owns their meaning."""
+
+    inputs: tuple[InputSpec, ...] = ()
+    output: OutputSpec = OutputSpec()
+    plugins: PluginSpec = PluginSpec()
+    year_over_year: bool = True
+    checks: Mapping[str, Any] = attrs.field(factory=dict)
+    disabled_checks: frozenset[str] = frozenset()
+    declarations: Mapping[str, Any] = attrs.field(factory=dict)
+    scorecards: tuple[Mapping[str, Any], ...] = ()
+    compliance: tuple[Mapping[str, Any], ...] = ()
+    source: str = "<config>"
+    base_dir: Path = attrs.field(factory=Path.cwd)
+
+    @classmethod
+    def build(
+        cls,
+        inputs: Sequence[str | Path | Mapping[str, Any]] = (),
+        *,
+        base_dir: str | Path | None = None,
+        **sections: Any,
+    ) -> Config:
+        """Build a config in Python with the same keys as the TOML file::
+
+        Config.build(["report.txt"], output={"format": "json"},
+                     scorecards=[{...}])
+        """
+        data: dict[str, Any] = {"inputs": [i if isinstance(i, Mapping) else {"path": str(i)} for i in inputs]}
+        data.update(sections)
+        return config_from_dict(data, "<python>", Path(base_dir) if base_dir else Path.cwd())
+
+    def with_output(self, format: str | None = None, path: str | None = None) -> Config:
+        return attrs.evolve(
+            self,
+            output=OutputSpec(
+                format=format or self.output.format,
+                path=path if path is not None else self.output.path,
+            ),
+        )
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and validate a TOML config file."""
+    file = Path(path)
+    try:
+        text = file.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError(f"config file {file} does not exist") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"config file {file}: cannot read: {exc}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {file}: invalid TOML: {exc}") from None
+    return config_from_dict(data, str(file), file.resolve().parent)
+
+
+def read_toml(path: Path, what: str) -> dict[str, Any]:
+    """A TOML file as a dict, or a one-line :class:`ConfigError`."""
+    try:
+        return tomllib.loads(path.read_bytes().decode("utf-8-sig"))
+    except FileNotFoundError:
+        raise ConfigError(f"{what} {path} does not exist") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{what} {path}: cannot read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{what} {path}: invalid TOML: {exc}") from None
+
+
+def check_keys(
+    data: Mapping[str, Any],
+    schema: Mapping[str, tuple[type | tuple[type, ...], bool]] | Sequence[str],
+    where: str,
+    source: str,
+) -> None:
+    """Reject unknown keys (with did-you-mean), missing required keys and
+    values of the wrong type, naming the place and the file."""
+    allowed = list(schema)
+    for key in data:
+        if key not in allowed:
+            raise ConfigError(f"{source}: unknown key {key!r} in {where}{did_you_mean(key, allowed)}")
+    if not isinstance(schema, Mapping):
+        return
+    for key, (kind, required) in schema.items():
+        if key not in data:
+            if required:
+                raise ConfigError(f"{source}: {where} needs a {key!r}")
+            continue
+        value = data[key]
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        if isinstance(value, bool) and bool not in kinds:
+            kinds_ok = False
+        else:
+            kinds_ok = isinstance(value, kinds) or (float in kinds and isinstance(value, int))
+        if not kinds_ok:
+            names = " or ".join(k.__name__ for k in kinds)
+            raise ConfigError(f"{source}: {where}.{key} must be a {names}, not {type(value).__name__}")
+
+
+def table_list(data: Mapping[str, Any], key: str, source: str) -> list[Mapping[str, Any]]:
+    """``[[key]]`` entries as a list of tables (a single table is accepted)."""
+    value = data.get(key, [])
+    if isinstance(value, Mapping):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, Mapping) for v in value):
+        raise ConfigError(f"{source}: {key} must be an array of tables ([[{key}]])")
+    return list(value)
+
+
+def config_from_dict(data: Mapping[str, Any], source: str, base_dir: Path) -> Config:
+    """Validate parsed TOML (or the same structure built in Python)."""
+    check_keys(data, _TOP_KEYS, "the config", source)
+    inputs = []
+    for n, raw in enumerate(table_list(data, "inputs", source), 1):
+        where = f"inputs #{n}"
+        check_keys(raw, _INPUT_KEYS, where, source)
+        if raw.get("level") is not None and raw["level"] not in LEVELS:
+            raise ConfigError(
+                f"{source}: {where}.level must be one of {', '.join(LEVELS)}, not {raw['level']!r}"
+            )
+        path = Path(raw["path"])
+        options = {"type": raw["type"]} if "type" in raw else {}
+        inputs.append(
+            InputSpec(
+                path=str(path if path.is_absolute() else base_dir / path),
+                entity=raw.get("entity"),
+                year=raw.get("year"),
+                level=raw.get("level"),
+                format=raw.get("format"),
+                encoding=raw.get("encoding"),
+                sheet=raw.get("sheet"),
+                options=options,
+            )
+        )
+    output = data.get("output", {})
+    if not isinstance(output, Mapping):
+        raise ConfigError(f"{source}: output must be a table ([output])")
+    check_keys(output, _OUTPUT_KEYS, "[output]", source)
+    out_path = output.get("path")
+    if out_path is not None and not Path(out_path).is_absolute():
+        out_path = str(base_dir / out_path)
+    plugins = data.get("plugins", {})
+    if not isinstance(plugins, Mapping):
+        raise ConfigError(f"{source}: plugins must be a table ([plugins])")
+    check_keys(plugins, _PLUGIN_KEYS, "[plugins]", source)
+    for key in ("modules", "files"):
+        if not all(isinstance(v, str) for v in plugins.get(key, [])):
+            raise ConfigError(f"{source}: [plugins].{key} must be a list of strings")
+    files = tuple(str(p if Path(p).is_absolute() else base_dir / p) for p in plugins.get("files", []))
+    engine = data.get("engine", {})
+    if not isinstance(engine, Mapping):
+        raise ConfigError(f"{source}: engine must be a table ([engine])")
+    check_keys(engine, _ENGINE_KEYS, "[engine]", source)
+    checks = dict(data.get("checks", {}))
+    disabled = checks.pop("disable", [])
+    if not isinstance(disabled, list) or not all(isinstance(d, str) for d in disabled):
+        raise ConfigError(f"{source}: [checks].disable must be a list of check ids")
+    declarations = {key: table_list(data, key, source) for key in ("metrics", "indicators", "tables")}
+    return Config(
+        inputs=tuple(inputs),
+        output=OutputSpec(format=output.get("format", "table"), path=out_path),
+        plugins=PluginSpec(
+            modules=tuple(plugins.get("modules", ())),
+            files=files,
+            entry_points=plugins.get("entry_points", True),
+        ),
+        year_over_year=engine.get("year_over_year", True),
+        checks=checks,
+        disabled_checks=frozenset(disabled),
+        declarations={k: v for k, v in declarations.items() if v},
+        scorecards=tuple(table_list(data, "scorecards", source)),
+        compliance=tuple(table_list(data, "compliance", source)),
+        source=source,
+        base_dir=base_dir,
+    )

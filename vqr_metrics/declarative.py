@@ -1,0 +1,143 @@
+"""Declarative plugins: tables, indicators and metrics from TOML, no Python.
+
+A file named in ``[plugins] files`` (or the ``[[tables]]``, ``[[indicators]]``
+and ``[[metrics]]`` of a config itself) becomes a plugin object that
+registers through the same hooks as any Python plugin, so its entries get
+the same validation, duplicate detection, dependency ordering and checks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from .config import check_keys, read_toml, table_list
+from .errors import ConfigError
+from .model import Indicator, Metric, Table
+
+_TABLE_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
+    "key": (str, True),
+    "name": (str, True),
+    "aliases": (list, False),
+    "since": (int, False),
+    "until": (int, False),
+    "description": (str, False),
+}
+_INDICATOR_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
+    "key": (str, True),
+    "name": (str, True),
+    "table": (str, False),
+    "unit": (str, False),
+    "aliases": (list, False),
+    "parent": (str, False),
+    "relation": (str, False),
+    "same_as": (str, False),
+    "since": (int, False),
+    "until": (int, False),
+    "description": (str, False),
+}
+_METRIC_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
+    "key": (str, True),
+    "name": (str, True),
+    "formula": (str, True),
+    "unit": (str, False),
+    "table": (str, False),
+    "description": (str, False),
+    "bounds": (list, False),
+    "since": (int, False),
+    "until": (int, False),
+}
+
+
+class DeclarativePlugin:
+    """A plugin made of declarations; its hooks register what it holds."""
+
+    def __init__(
+        self,
+        source: str,
+        tables: Sequence[Table] = (),
+        indicators: Sequence[Indicator] = (),
+        metrics: Sequence[Metric] = (),
+    ) -> None:
+        self.source = source
+        self.tables = tuple(tables)
+        self.indicators = tuple(indicators)
+        self.metrics = tuple(metrics)
+
+    def register_tables(self, register: Callable[[Table], None]) -> None:
+        for table in self.tables:
+            register(table)
+
+    def register_indicators(self, register: Callable[[Indicator], None]) -> None:
+        for indicator in self.indicators:
+            register(indicator)
+
+    def register_metrics(self, register: Callable[[Metric], None]) -> None:
+        for metric in self.metrics:
+            register(metric)
+
+    def __repr__(self) -> str:
+        return f"<declarations from {self.source}>"
+
+
+def load_declarations(path: Path) -> DeclarativePlugin:
+    """Read an indicator file (``[[tables]]``, ``[[indicators]]``, ``[[metrics]]``)."""
+    data = read_toml(path, "indicator file")
+    check_keys(data, ("tables", "indicators", "metrics"), "the indicator file", str(path))
+    return declarations_plugin(
+        {k: table_list(data, k, str(path)) for k in ("tables", "indicators", "metrics")},
+        str(path),
+    )
+
+
+def declarations_plugin(data: Mapping[str, Sequence[Mapping[str, Any]]], source: str) -> DeclarativePlugin:
+    """Build the plugin object from already-parsed declarations."""
+    tables = [
+        _build(Table, raw, _TABLE_KEYS, f"tables #{n}", source, rows=())
+        for n, raw in enumerate(data.get("tables", ()), 1)
+    ]
+    indicators = [
+        _build(Indicator, raw, _INDICATOR_KEYS, f"indicators #{n}", source)
+        for n, raw in enumerate(data.get("indicators", ()), 1)
+    ]
+    metrics = []
+    for n, raw in enumerate(data.get("metrics", ()), 1):
+        where = f"metrics #{n}"
+        extra: dict[str, Any] = {}
+        if "bounds" in raw:
+            bounds = raw["bounds"]
+            if len(bounds) != 2 or not all(b is None or isinstance(b, (int, float)) for b in bounds):
+                raise ConfigError(f"{source}: {where}.bounds must be [low, high]")
+            extra["bounds"] = (bounds[0], bounds[1])
+        metrics.append(
+            _build(
+                Metric,
+                {k: v for k, v in raw.items() if k != "bounds"},
+                _METRIC_KEYS,
+                where,
+                source,
+                **extra,
+            )
+        )
+    return DeclarativePlugin(source, tables, indicators, metrics)
+
+
+def _build(
+    cls: Any,
+    raw: Mapping[str, Any],
+    schema: Mapping[str, Any],
+    where: str,
+    source: str,
+    **extra: Any,
+) -> Any:
+    check_keys(raw, schema, where, source)
+    values = dict(raw)
+    if "aliases" in values:
+        if not all(isinstance(a, str) for a in values["aliases"]):
+            raise ConfigError(f"{source}: {where}.aliases must be a list of strings")
+        values["aliases"] = tuple(values["aliases"])
+    try:
+        return cls(**values, **extra)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{source}: {where} ({raw.get('key', '?')}): {exc}") from None

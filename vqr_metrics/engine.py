@@ -1,0 +1,114 @@
+"""The engine: evaluates metrics column-wise in dependency order and runs
+checks.  It knows no table by name; everything comes from the catalog."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from . import formula as formula_mod
+from .catalog import Catalog
+from .dataset import Dataset
+from .errors import PluginError
+from .model import CheckContext, Finding
+
+
+def evaluate_metrics(dataset: Dataset, catalog: Catalog) -> list[Finding]:
+    """Add one column per metric; report the nulls that need explaining.
+
+    A null caused by a zero denominator is a warning; one caused by a missing
+    input is info, and only when some input of that row was reported (a row
+    with none of the inputs simply has nothing to compute).
+    """
+    findings: list[Finding] = []
+    prev_index = dataset.prev_index()
+    years = np.array([year for _, year in dataset.rows], dtype=np.int64)
+    for key in catalog.metric_order():
+        metric = catalog.metrics[key]
+        parsed = catalog.formulas[key]
+        deps = catalog.dependencies[key]
+
+        def column(name: str, deps: Mapping[str, str] = deps) -> formula_mod.Column:
+            return dataset.column(deps[name])
+
+        ev = formula_mod.evaluate(parsed, column, dataset.size, prev_index)
+        applies = np.array([metric.applies_to(int(y)) for y in years], dtype=bool)
+        values = np.where(applies, ev.values, np.nan)
+        dataset.columns[key] = values
+        dataset.derived.add(key)
+        present = np.zeros(dataset.size, dtype=bool)
+        for dep in set(deps.values()):
+            present |= ~np.isnan(dataset.column(dep))
+        null = np.isnan(values) & applies & present & ~ev.no_prev
+        for i in np.flatnonzero(null):
+            findings.append(_null_finding(dataset, catalog, key, int(i), ev))
+    return findings
+
+
+def _null_finding(
+    dataset: Dataset, catalog: Catalog, key: str, i: int, ev: formula_mod.Evaluation
+) -> Finding:
+    metric = catalog.metrics[key]
+    entity, year = dataset.rows[i]
+    deps = catalog.dependencies[key]
+    missing = [catalog.label(dep) for dep in dict.fromkeys(deps.values()) if np.isnan(dataset.column(dep)[i])]
+    if ev.zero_division[i] and not missing:
+        severity, rule = "warning", "zero_denominator"
+        message = f"{metric.name}: denominator is zero in {metric.formula}"
+    elif missing:
+        severity, rule = "info", "missing_input"
+        message = f"{metric.name} not computed: no value for {', '.join(missing)}"
+    else:
+        severity, rule = "warning", "not_a_number"
+        message = f"{metric.name}: {metric.formula} is not a finite number"
+    return Finding(
+        severity=severity,  # type: ignore[arg-type]
+        rule=rule,
+        message=message,
+        entity=entity,
+        year=year,
+        indicators=(metric.name, *missing),
+        table=metric.table or None,
+    )
+
+
+def check_options(catalog: Catalog, configured: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each check's options: its declared defaults overridden by ``[checks]``."""
+    out: dict[str, dict[str, Any]] = {}
+    for check_id, check in catalog.items["check"].items():
+        options = dict(check.options)
+        for name in options:
+            if name in configured:
+                options[name] = configured[name]
+        out[check_id] = options
+    return out
+
+
+def run_checks(
+    dataset: Dataset,
+    catalog: Catalog,
+    configured: Mapping[str, Any] | None = None,
+    disabled: frozenset[str] = frozenset(),
+) -> list[Finding]:
+    """Run every registered check not disabled; a check that raises is a
+    plugin error naming it, never a traceback."""
+    findings: list[Finding] = []
+    options = check_options(catalog, configured or {})
+    for check_id in sorted(catalog.items["check"]):
+        if check_id in disabled:
+            continue
+        check = catalog.items["check"][check_id]
+        context = CheckContext(dataset=dataset, catalog=catalog, options=options[check_id])
+        try:
+            produced = list(check.run(context))
+        except Exception as exc:
+            origin = catalog.origins[("check", check_id)]
+            raise PluginError(f"check {check_id!r} ({origin}) failed: {type(exc).__name__}: {exc}") from None
+        for finding in produced:
+            if not isinstance(finding, Finding):
+                origin = catalog.origins[("check", check_id)]
+                raise PluginError(f"check {check_id!r} ({origin}) yielded {finding!r:.60}")
+            findings.append(finding)
+    return findings

@@ -1,0 +1,30 @@
+"""User-facing errors.  Each carries one line that names the file, line or
+item at fault; the CLI prints it and exits with status 2, never a traceback."""
+
+from __future__ import annotations
+
+
+class VqrError(Exception):
+    """Base of every error the tool reports to a user."""
+
+    exit_code = 2
+
+
+class ConfigError(VqrError):
+    """A config file, or a config built in Python, is not valid."""
+
+
+class InputError(VqrError):
+    """An input file cannot be read at all (content problems are findings)."""
+
+
+class PluginError(VqrError):
+    """A plugin failed to load, misspelled a hook or registered a bad object."""
+
+
+class FormulaError(VqrError):
+    """A metric formula is not valid or names something unknown."""
+
+
+class ScoringError(VqrError):
+    """A scorecard cannot be computed as configured."""

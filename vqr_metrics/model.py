@@ -1,0 +1,304 @@
+"""The data model: what plugins declare and what a run produces.
+
+Everything here is a frozen attrs class. Plugins build these objects and hand
+them to the engine's ``register`` callbacks; the engine never mutates them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Literal
+
+import attrs
+
+if TYPE_CHECKING:
+    from .catalog import Catalog
+    from .dataset import Dataset
+    from .result import Result
+
+Severity = Literal["error", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+
+# How a template row relates to its parent row (the row it is printed under,
+# usually after 其中).  其中 does not always mean "parts that add up".
+Relation = Literal["none", "partition", "subset", "other_unit"]
+RELATIONS: tuple[Relation, ...] = ("none", "partition", "subset", "other_unit")
+
+_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _check_key(_inst: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if not _KEY.match(value):
+        raise ValueError(
+            f"{attribute.name} {value!r} must be a lower-case ASCII identifier "
+            "(letters, digits, underscores, starting with a letter)"
+        )
+
+
+def _check_name(_inst: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if not value.strip():
+        raise ValueError(f"{attribute.name} must not be empty")
+
+
+def _strs(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(items)
+
+
+def _rows(items: Iterable[Indicator]) -> tuple[Indicator, ...]:
+    return tuple(items)
+
+
+def _provs(items: Iterable[Provenance]) -> tuple[Provenance, ...]:
+    return tuple(items)
+
+
+def _figures(items: Iterable[Figure]) -> tuple[Figure, ...]:
+    return tuple(items)
+
+
+def _findings(items: Iterable[Finding]) -> tuple[Finding, ...]:
+    return tuple(items)
+
+
+def _years_ok(since: int | None, until: int | None, year: int) -> bool:
+    return (since is None or year >= since) and (until is None or year <= until)
+
+
+@attrs.frozen
+class Provenance:
+    """Where a figure came from: file, line, the raw text of the cell."""
+
+    file: str
+    line: int | None = None
+    raw: str = ""
+    table: str = ""
+    column: str = ""
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{where} [{self.table}]" if self.table else where
+
+
+@attrs.frozen
+class Indicator:
+    """One row of a table template, or a free-standing input indicator.
+
+    ``key`` is the stable ASCII key, ``name`` the Chinese name as printed.
+    ``same_as`` declares that this row reports the same quantity as another
+    indicator (a twin in another table): values of both are merged under the
+    canonical key and disagreements become findings.
+    """
+
+    key: str = attrs.field(validator=_check_key)
+    name: str = attrs.field(validator=_check_name)
+    unit: str = ""
+    table: str = ""
+    aliases: tuple[str, ...] = attrs.field(default=(), converter=_strs)
+    parent: str | None = None
+    relation: Relation = attrs.field(default="none", validator=attrs.validators.in_(RELATIONS))
+    same_as: str | None = None
+    since: int | None = None
+    until: int | None = None
+    description: str = ""
+
+    def applies_to(self, year: int) -> bool:
+        return _years_ok(self.since, self.until, year)
+
+
+@attrs.frozen
+class Table:
+    """An ordered table template: the rows in the order reports print them."""
+
+    key: str = attrs.field(validator=_check_key)
+    name: str = attrs.field(validator=_check_name)
+    rows: tuple[Indicator, ...] = attrs.field(converter=_rows)
+    aliases: tuple[str, ...] = attrs.field(default=(), converter=_strs)
+    since: int | None = None
+    until: int | None = None
+    description: str = ""
+
+    def applies_to(self, year: int) -> bool:
+        return _years_ok(self.since, self.until, year)
+
+
+@attrs.frozen
+class Metric:
+    """A derived value defined by a formula over indicator and metric names.
+
+    ``bounds`` is the range a correct result falls in when its inputs are
+    consistent (e.g. 0–100 for a share); checks and property tests use it.
+    """
+
+    key: str = attrs.field(validator=_check_key)
+    name: str = attrs.field(validator=_check_name)
+    formula: str = attrs.field(validator=_check_name)
+    unit: str = ""
+    table: str = ""
+    description: str = ""
+    bounds: tuple[float | None, float | None] = (None, None)
+    since: int | None = None
+    until: int | None = None
+
+    def applies_to(self, year: int) -> bool:
+        return _years_ok(self.since, self.until, year)
+
+
+@attrs.frozen
+class Finding:
+    """Something a reader, the engine, a check or the scorer has to say."""
+
+    severity: Severity = attrs.field(validator=attrs.validators.in_(SEVERITIES))
+    rule: str
+    message: str
+    entity: str | None = None
+    year: int | None = None
+    indicators: tuple[str, ...] = attrs.field(default=(), converter=_strs)
+    expected: str | float | None = None
+    actual: str | float | None = None
+    tolerance: float | None = None
+    table: str | None = None
+    provenance: tuple[Provenance, ...] = attrs.field(default=(), converter=_provs)
+    # True when the finding stands for an input cell that yielded no value
+    # (a placeholder, garbage, an unmatched row): it keeps the cell count honest.
+    cell: bool = False
+
+    def where(self) -> str:
+        return "; ".join(str(p) for p in self.provenance)
+
+
+@attrs.frozen
+class Figure:
+    """One value read from an input cell, before merging into the dataset."""
+
+    entity: str
+    year: int
+    key: str
+    value: float
+    provenance: Provenance
+
+
+@attrs.frozen
+class Value:
+    """One value of the result: an input (merged) or a derived metric."""
+
+    entity: str
+    year: int
+    key: str
+    name: str
+    unit: str
+    value: float | None
+    derived: bool
+    provenance: tuple[Provenance, ...] = ()
+    imputed: bool = False
+
+
+@attrs.frozen
+class InputSpec:
+    """One ``[[inputs]]`` entry of a config, paths already resolved."""
+
+    path: str
+    entity: str | None = None
+    year: int | None = None
+    level: str | None = None
+    format: str | None = None
+    encoding: str | None = None
+    sheet: str | None = None
+    options: Mapping[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen
+class ReadOutput:
+    """What a reader returns: figures, findings and how many cells it saw."""
+
+    figures: tuple[Figure, ...] = attrs.field(default=(), converter=_figures)
+    findings: tuple[Finding, ...] = attrs.field(default=(), converter=_findings)
+    cells: int = 0
+    entities: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict)
+
+
+@attrs.frozen
+class Reader:
+    """An input format.  ``read`` must not raise for bad content: it reports
+    findings, or raises :class:`vqr_metrics.errors.InputError` for a file it
+    cannot read at all."""
+
+    id: str = attrs.field(validator=_check_key)
+    description: str
+    suffixes: tuple[str, ...] = attrs.field(converter=_strs)
+    read: Callable[[InputSpec, Catalog], ReadOutput]
+    # Decides between readers that share a suffix; gets the first bytes.
+    sniff: Callable[[bytes], bool] | None = None
+
+
+@attrs.frozen
+class Writer:
+    """An output format, selected by ``[output] format`` or ``--format``."""
+
+    id: str = attrs.field(validator=_check_key)
+    description: str
+    write: Callable[[Result], str | bytes]
+    binary: bool = False
+    suffixes: tuple[str, ...] = attrs.field(default=(), converter=_strs)
+
+
+@attrs.frozen
+class CheckContext:
+    """What a check sees: the evaluated dataset, the catalog, its options."""
+
+    dataset: Dataset
+    catalog: Catalog
+    options: Mapping[str, Any]
+
+
+@attrs.frozen
+class Check:
+    """A consistency rule.  ``run`` yields findings; ``options`` declares the
+    ``[checks]`` config keys it reads, with their defaults."""
+
+    id: str = attrs.field(validator=_check_key)
+    description: str
+    run: Callable[[CheckContext], Iterable[Finding]]
+    options: Mapping[str, Any] = attrs.field(factory=dict)
+
+
+# --- scoring building blocks -------------------------------------------------
+# Arrays are numpy float64; NaN marks a missing value.  They are typed loosely
+# here so the model module does not import numpy.
+
+
+@attrs.frozen
+class Normalizer:
+    """Maps one indicator's column (one year's entities) onto 0–100.
+
+    ``normalize(values, higher_is_better, params)`` returns an array of the
+    same shape; ``params`` are the node's options named in ``parameters``.
+    """
+
+    id: str = attrs.field(validator=_check_key)
+    description: str
+    normalize: Callable[[Any, bool, Mapping[str, Any]], Any]
+    parameters: tuple[str, ...] = attrs.field(default=(), converter=_strs)
+
+
+@attrs.frozen
+class Weighting:
+    """Derives the weights of a node's children from their normalised matrix
+    (entities × children) and the explicit weights; returns weights summing to 1."""
+
+    id: str = attrs.field(validator=_check_key)
+    description: str
+    weigh: Callable[[Any, Any], Any]
+
+
+@attrs.frozen
+class Aggregator:
+    """Combines a node's normalised children into a score with contributions.
+
+    ``aggregate(matrix, weights)`` returns ``(scores, contributions)`` where
+    contributions (entities × children) sum, row by row, to the scores.
+    """
+
+    id: str = attrs.field(validator=_check_key)
+    description: str
+    aggregate: Callable[[Any, Any], tuple[Any, Any]]

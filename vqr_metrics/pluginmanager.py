@@ -1,0 +1,223 @@
+"""Building the plugin manager for one run and filling the catalog from it.
+
+Plugins come from three places, each loaded on its own so a failure names
+the plugin at fault: the built-in ``DEFAULT_PLUGINS``, the entry-point group
+``vqr_metrics`` (third-party distributions), and modules or files a config
+names.  Nothing is loaded at import time; tests build a manager with only
+the plugins they choose.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import importlib.util
+import inspect
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import attrs
+import pluggy
+
+from . import hookspecs
+from .catalog import Catalog, Origin
+from .errors import PluginError, VqrError
+
+ENTRY_POINT_GROUP = "vqr_metrics"
+BUILTIN_PACKAGE = "vqr_metrics_plugins"
+
+DEFAULT_PLUGINS: tuple[str, ...] = (
+    f"{BUILTIN_PACKAGE}.csv_io",
+    f"{BUILTIN_PACKAGE}.writers",
+)
+
+# hook name -> the kind of object its register callback takes
+REGISTRATION_HOOKS: dict[str, str] = {
+    "register_tables": "table",
+    "register_indicators": "indicator",
+    "register_metrics": "metric",
+    "register_checks": "check",
+    "register_readers": "reader",
+    "register_writers": "writer",
+    "register_normalizers": "normalizer",
+    "register_weightings": "weighting",
+    "register_aggregators": "aggregator",
+}
+
+
+class _Manager(pluggy.PluginManager):
+    """A manager that also treats undecorated ``register_*`` functions
+    defined in a plugin module as hook implementations, so a misspelled hook
+    name is caught by ``check_pending`` instead of being silently ignored."""
+
+    def parse_hookimpl_opts(self, plugin: object, name: str) -> Any:
+        opts = super().parse_hookimpl_opts(plugin, name)
+        if opts is not None or not name.startswith("register_"):
+            return opts
+        func = getattr(plugin, name, None)
+        if not inspect.isfunction(func):
+            return None
+        if isinstance(plugin, ModuleType) and func.__module__ != plugin.__name__:
+            return None  # imported, not defined here
+        return {}
+
+
+@attrs.frozen
+class PluginInfo:
+    """What ``vqr-score plugins`` shows for one plugin."""
+
+    name: str
+    source: str  # builtin | entry point | config
+    distribution: str | None
+    version: str | None
+    hooks: tuple[str, ...]
+
+    @property
+    def origin(self) -> Origin:
+        return Origin(self.name, self.distribution, self.version)
+
+
+def make_plugin_manager(
+    builtins: Sequence[str] = DEFAULT_PLUGINS,
+    *,
+    entry_points: bool = True,
+    modules: Sequence[str] = (),
+    files: Sequence[str | Path] = (),
+    objects: Iterable[tuple[str, object]] = (),
+) -> pluggy.PluginManager:
+    """A fresh plugin manager with the chosen plugins registered and checked.
+
+    ``objects`` are ``(name, plugin)`` pairs already in memory (tests, and
+    declarative TOML files turned into plugin objects).
+    """
+    pm = _Manager(hookspecs.PROJECT)
+    pm.add_hookspecs(hookspecs)
+    infos: dict[str, PluginInfo] = {}
+    pm.vqr_infos = infos  # type: ignore[attr-defined]
+
+    def add(name: str, plugin: object, source: str, dist: str | None, version: str | None) -> None:
+        origin = Origin(name, dist, version)
+        if pm.has_plugin(name):
+            other = infos[name].origin
+            raise PluginError(f"duplicate plugin name {name!r}: {other} and {origin}")
+        try:
+            pm.register(plugin, name=name)
+            pm.check_pending()
+        except pluggy.PluginValidationError as exc:
+            if pm.is_registered(plugin):
+                pm.unregister(plugin)
+            raise PluginError(f"{origin}: {_one_line(exc)}") from None
+        hooks = tuple(sorted(caller.name for caller in pm.get_hookcallers(plugin) or []))
+        infos[name] = PluginInfo(name, source, dist, version, hooks)
+
+    for module_name in builtins:
+        add(
+            module_name,
+            _import(module_name, Origin(module_name)),
+            "builtin",
+            "vqr-metrics",
+            _version("vqr-metrics"),
+        )
+    if entry_points:
+        for ep in sorted(importlib.metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+            dist = ep.dist.name if ep.dist else None
+            version = ep.dist.version if ep.dist else None
+            origin = Origin(ep.name, dist, version)
+            try:
+                plugin = ep.load()
+            except Exception as exc:  # a broken third-party plugin must not crash the run
+                raise PluginError(f"{origin}: failed to load {ep.value}: {_one_line(exc)}") from None
+            add(ep.name, plugin, "entry point", dist, version)
+    for module_name in modules:
+        add(module_name, _import(module_name, Origin(module_name)), "config", None, None)
+    for file in files:
+        path = Path(file)
+        add(str(path), _load_file(path), "config", None, None)
+    for name, plugin in objects:
+        add(name, plugin, "config", None, None)
+    return pm
+
+
+def plugin_infos(pm: pluggy.PluginManager) -> list[PluginInfo]:
+    infos: dict[str, PluginInfo] = getattr(pm, "vqr_infos", {})
+    return [infos[name] for name, _ in pm.list_name_plugin() if name in infos]
+
+
+def build_catalog(pm: pluggy.PluginManager, *, finish: bool = True, **finish_options: Any) -> Catalog:
+    """Call every registration hook of every plugin with a validating
+    ``register`` that records the plugin, then finish the catalog."""
+    catalog = Catalog()
+    infos: dict[str, PluginInfo] = getattr(pm, "vqr_infos", {})
+    fill_catalog(catalog, pm, infos)
+    if finish:
+        catalog.finish(**finish_options)
+    return catalog
+
+
+def fill_catalog(catalog: Catalog, pm: pluggy.PluginManager, infos: dict[str, PluginInfo]) -> None:
+    # Tables first so their rows exist before anything else refers to them;
+    # beyond that the engine orders work by dependencies, not by call order.
+    for hook_name, kind in REGISTRATION_HOOKS.items():
+        caller = getattr(pm.hook, hook_name)
+        for impl in caller.get_hookimpls():  # registration order
+            info = infos.get(impl.plugin_name)
+            origin = info.origin if info else Origin(impl.plugin_name)
+            register = _register_for(catalog, kind, origin)
+            try:
+                impl.function(register=register)
+            except VqrError:
+                raise
+            except Exception as exc:
+                raise PluginError(f"{origin}: {hook_name} failed: {_one_line(exc)}") from None
+
+
+def _register_for(catalog: Catalog, kind: str, origin: Origin) -> Callable[[object], None]:
+    def register(obj: object) -> None:
+        catalog.register(kind, obj, origin)
+
+    return register
+
+
+def _import(module_name: str, origin: Origin) -> ModuleType:
+    try:
+        return importlib.import_module(module_name)
+    except Exception as exc:
+        raise PluginError(f"{origin}: cannot import {module_name}: {_one_line(exc)}") from None
+
+
+def _load_file(path: Path) -> object:
+    if not path.is_file():
+        raise PluginError(f"plugin file {path} does not exist")
+    if path.suffix == ".toml":
+        from .declarative import load_declarations
+
+        return load_declarations(path)
+    if path.suffix != ".py":
+        raise PluginError(f"plugin file {path}: expected a .py or .toml file")
+    module_name = f"vqr_metrics_file_plugin_{abs(hash(str(path.resolve())))}"
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    if spec is None or spec.loader is None:
+        raise PluginError(f"plugin file {path}: cannot be loaded as a module")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:
+        del sys.modules[module_name]
+        raise PluginError(f"plugin file {path}: failed to load: {_one_line(exc)}") from None
+    return module
+
+
+def _version(dist: str) -> str | None:
+    try:
+        return importlib.metadata.version(dist)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return f"{type(exc).__name__}: {text}" if not isinstance(exc, pluggy.PluginValidationError) else text
