@@ -6,7 +6,7 @@ inputs → readers → dataset → metrics → checks → scoring → Result
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import attrs
@@ -25,14 +25,20 @@ from .pluginmanager import DEFAULT_PLUGINS, build_catalog, make_plugin_manager
 from .result import Result, summarize
 
 
-def plugin_manager_for(config: Config) -> pluggy.PluginManager:
+def plugin_manager_for(
+    config: Config,
+    *,
+    builtins: Sequence[str] = DEFAULT_PLUGINS,
+    extra: Iterable[tuple[str, object]] = (),
+) -> pluggy.PluginManager:
     """The plugin manager a config asks for: built-ins, entry points unless
-    disabled, the config's modules and files, and its own declarations."""
-    objects = []
+    disabled, the config's modules and files, its own declarations, and any
+    ``extra`` ``(name, plugin)`` objects (tests, embedding applications)."""
+    objects = list(extra)
     if config.declarations:
         objects.append((config.source, declarations_plugin(config.declarations, config.source)))
     return make_plugin_manager(
-        DEFAULT_PLUGINS,
+        builtins,
         entry_points=config.plugins.entry_points,
         modules=config.plugins.modules,
         files=config.plugins.files,

@@ -245,12 +245,13 @@ class Catalog:
     def _resolve_formula(self, key: str) -> dict[str, str]:
         parsed = self.formulas[key]
         resolved: dict[str, str] = {}
-        for name in parsed.names:
-            try:
+        try:
+            for name in parsed.names:
                 resolved[name] = self.resolve(name)
-            except FormulaError as exc:
-                origin = self.origins[("metric", key)]
-                raise FormulaError(f"metric {key!r} ({origin}): {exc}") from None
+            formula_mod.infer_unit(parsed, lambda name: self.get(resolved[name]).unit)
+        except FormulaError as exc:
+            origin = self.origins[("metric", key)]
+            raise FormulaError(f"metric {key!r} ({origin}): {exc}") from None
         return resolved
 
     def _topological_order(self) -> list[str]:
@@ -279,10 +280,14 @@ class Catalog:
 
     # --- lookup -------------------------------------------------------------
 
-    def resolve(self, name: str) -> str:
-        """The key a formula name, Chinese name, alias or key refers to
-        (twins resolve to their canonical indicator)."""
-        keys = self._by_name.get(normalize_name(name), [])
+    def resolve(self, name: str, canonical: bool = True) -> str:
+        """The key a formula name, Chinese name, alias or key refers to.
+        Twins resolve to their canonical indicator; with ``canonical=False`` a
+        name printed by only one twin resolves to that twin's own row, so
+        readers keep which table a figure came from."""
+        keys = list(dict.fromkeys(self._by_name.get(normalize_name(name), [])))
+        if not canonical and len(keys) == 1:
+            return keys[0]
         canon = list(dict.fromkeys(self._canonical.get(k, k) for k in keys))
         if len(canon) == 1:
             return canon[0]

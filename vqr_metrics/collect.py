@@ -11,6 +11,7 @@ from .catalog import Catalog
 from .cells import parse_cell
 from .errors import FormulaError
 from .model import Figure, Finding, InputSpec, Provenance, ReadOutput, Severity
+from .names import normalize_unit
 
 
 class Collector:
@@ -27,7 +28,7 @@ class Collector:
     def resolve(self, name: str) -> tuple[str | None, str]:
         """``(key, "")`` for a known input indicator, else ``(None, reason)``."""
         try:
-            key = self.catalog.resolve(name)
+            key = self.catalog.resolve(name, canonical=False)
         except FormulaError as exc:
             return None, str(exc)
         if key not in self.catalog.indicators:
@@ -83,7 +84,7 @@ class Collector:
                 actual=cell.raw,
             )
             return
-        if unit and indicator.unit and _unit(unit) != _unit(indicator.unit):
+        if unit and indicator.unit and normalize_unit(unit) != normalize_unit(indicator.unit):
             self.cell_finding(
                 "error",
                 "unit_mismatch",
@@ -158,7 +159,3 @@ class Collector:
 
     def output(self) -> ReadOutput:
         return ReadOutput(self.figures, self.findings, self.cells, self.entities)
-
-
-def _unit(unit: str) -> str:
-    return unit.strip().replace("：", ":").lower()

@@ -17,6 +17,7 @@ is reported, so no inf or NaN ever leaves the engine.
 from __future__ import annotations
 
 import ast
+import itertools
 import re
 from collections.abc import Callable, Mapping
 
@@ -25,6 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .errors import FormulaError
+from .names import normalize_unit
 
 Column = npt.NDArray[np.float64]
 Mask = npt.NDArray[np.bool_]
@@ -313,3 +315,53 @@ _COMPARE: dict[type, Callable[[Column, Column], Mask]] = {
 
 def _truth(mask: Mask, like: Column | float) -> Column:
     return np.where(np.isnan(like), np.nan, mask.astype(np.float64))
+
+
+def infer_unit(formula: Formula, unit_of: Callable[[str], str]) -> str | None:
+    """The unit a formula's result carries, or None when it is unknown
+    (products, quotients, powers).  Raises :class:`FormulaError` when a sum,
+    difference, comparison or choice mixes two known, different units —
+    adding 人 to 万元 is always a mistake."""
+
+    def unit(node: ast.AST) -> str | None:
+        if isinstance(node, ast.Constant):
+            return None
+        if isinstance(node, ast.Name):
+            return unit_of(formula.name_of(node)) or None
+        if isinstance(node, ast.UnaryOp):
+            return unit(node.operand) if not isinstance(node.op, ast.Not) else None
+        if isinstance(node, ast.BinOp):
+            left, right = unit(node.left), unit(node.right)
+            if isinstance(node.op, (ast.Add, ast.Sub)):
+                return same(left, right, node)
+            return None
+        if isinstance(node, ast.Compare):
+            units = [unit(node.left), *(unit(c) for c in node.comparators)]
+            for a, b in itertools.pairwise(units):
+                same(a, b, node)
+            return None
+        if isinstance(node, ast.BoolOp):
+            for v in node.values:
+                unit(v)
+            return None
+        assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+        args = [unit(a) for a in node.args]
+        name = node.func.id
+        if name == "where":
+            return same(args[1], args[2], node)
+        if name in ("min", "max", "sum_of", "coalesce"):
+            result: str | None = None
+            for a in args:
+                result = same(result, a, node)
+            return result
+        return args[0]  # abs, prev
+
+    def same(a: str | None, b: str | None, node: ast.AST) -> str | None:
+        if a is not None and b is not None and normalize_unit(a) != normalize_unit(b):
+            part = ast.unparse(node)
+            for placeholder, name in formula.quoted.items():
+                part = part.replace(placeholder, f"[{name}]")
+            raise FormulaError(f"formula {formula.text!r} mixes units {a!r} and {b!r} in {part}")
+        return a if a is not None else b
+
+    return unit(formula.tree.body)

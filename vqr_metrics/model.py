@@ -87,7 +87,9 @@ class Indicator:
     ``key`` is the stable ASCII key, ``name`` the Chinese name as printed.
     ``same_as`` declares that this row reports the same quantity as another
     indicator (a twin in another table): values of both are merged under the
-    canonical key and disagreements become findings.
+    canonical key and disagreements become findings.  ``column`` names the
+    extra column (e.g. 调查人次) of the ``parent`` row this indicator is printed
+    in, for tables that print more than one figure per row.
     """
 
     key: str = attrs.field(validator=_check_key)
@@ -101,6 +103,7 @@ class Indicator:
     since: int | None = None
     until: int | None = None
     description: str = ""
+    column: str = ""
 
     def applies_to(self, year: int) -> bool:
         return _years_ok(self.since, self.until, year)
@@ -108,12 +111,18 @@ class Indicator:
 
 @attrs.frozen
 class Table:
-    """An ordered table template: the rows in the order reports print them."""
+    """An ordered table template: the rows in the order reports print them.
+
+    ``aliases`` are other names the table is printed under (captions such as
+    计分卡); ``text_columns`` are columns that hold words, not figures
+    (调查方式), which readers skip.
+    """
 
     key: str = attrs.field(validator=_check_key)
     name: str = attrs.field(validator=_check_name)
     rows: tuple[Indicator, ...] = attrs.field(converter=_rows)
     aliases: tuple[str, ...] = attrs.field(default=(), converter=_strs)
+    text_columns: tuple[str, ...] = attrs.field(default=(), converter=_strs)
     since: int | None = None
     until: int | None = None
     description: str = ""

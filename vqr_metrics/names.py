@@ -22,6 +22,11 @@ def normalize_name(text: str) -> str:
     return _LEAD.sub("", s)
 
 
+def normalize_unit(unit: str) -> str:
+    """The form units are compared in: ``：`` and ``:`` alike, case folded."""
+    return unicodedata.normalize("NFKC", unit).strip().lower()
+
+
 def did_you_mean(word: str, candidates: Iterable[str], n: int = 3) -> str:
     """`` (did you mean: a, b?)`` or an empty string when nothing is close."""
     pool = sorted(set(candidates))

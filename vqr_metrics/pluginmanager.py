@@ -58,7 +58,7 @@ class _Manager(pluggy.PluginManager):
         if opts is not None or not name.startswith("register_"):
             return opts
         func = getattr(plugin, name, None)
-        if not inspect.isfunction(func):
+        if not inspect.isroutine(func):
             return None
         if isinstance(plugin, ModuleType) and func.__module__ != plugin.__name__:
             return None  # imported, not defined here

@@ -1,0 +1,158 @@
+"""Config validation and the vqr-score command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from vqr_metrics import cli
+from vqr_metrics.config import Config, load_config
+from vqr_metrics.errors import ConfigError
+
+TINY = (Path(__file__).parent / "plugins" / "tiny.py").as_posix()
+
+
+def write_config(folder: Path, body: str, data: str | None = None) -> Path:
+    if data is not None:
+        (folder / "data").mkdir(exist_ok=True)
+        (folder / "data" / "d.csv").write_text(data, encoding="utf-8")
+    path = folder / "config.toml"
+    head = f'[plugins]\nentry_points = false\nfiles = ["{TINY}"]\n\n'
+    path.write_text(head + body, encoding="utf-8")
+    return path
+
+
+DATA = "entity,year,在校生数,教师数\n甲校,2023,300,20\n乙校,2023,100,0\n"
+INPUT = '[[inputs]]\npath = "data/d.csv"\n'
+
+
+def test_paths_are_relative_to_the_config(tmp_path: Path) -> None:
+    config = load_config(write_config(tmp_path, INPUT + '[output]\npath = "out/r.json"\n', DATA))
+    assert config.inputs[0].path == str(tmp_path / "data" / "d.csv")
+    assert config.output.path == str(tmp_path / "out" / "r.json")
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('[[inputs]]\npaht = "x.csv"\n', "unknown key 'paht' in inputs #1 (did you mean: path?)"),
+        ("[[inputs]]\nyear = 2023\n", "inputs #1 needs a 'path'"),
+        ('[[inputs]]\npath = "x.csv"\nyear = "2023"\n', "inputs #1.year must be a int, not str"),
+        ('[[inputs]]\npath = "x.csv"\nlevel = "本科"\n', "level must be one of 高职, 中职"),
+        ('[ouput]\nformat = "json"\n', "unknown key 'ouput' in the config (did you mean: output?)"),
+        ('[output]\nfromat = "json"\n', "unknown key 'fromat' in [output] (did you mean: format?)"),
+        ("[engine]\nyear_over_yaer = true\n", "(did you mean: year_over_year?)"),
+        ("this is not toml", "invalid TOML"),
+    ],
+)
+def test_bad_config_is_one_line_naming_key_and_file(tmp_path: Path, body: str, message: str) -> None:
+    path = write_config(tmp_path, body)
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert message in str(info.value)
+    assert str(path) in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_unknown_check_option_and_format_are_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_config(tmp_path, INPUT + "[checks]\nfactr = 2\n", DATA)
+    assert cli.main([str(path)]) == 2
+    assert "unknown key 'factr' in [checks] (did you mean: factor?)" in capsys.readouterr().err
+    path = write_config(tmp_path, INPUT + '[output]\nformat = "jsn"\n', DATA)
+    assert cli.main([str(path)]) == 2
+    assert "unknown output format 'jsn'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("body", "data", "message"),
+    [
+        ('[[inputs]]\npath = "missing.csv"\n', None, "missing.csv does not exist"),
+        ('[[inputs]]\npath = "data/d.csv"\nformat = "xls"\n', DATA, "unknown format 'xls'"),
+        ('[[inputs]]\npath = "data/d.csv"\nencoding = "klingon"\n', DATA, "unknown encoding 'klingon'"),
+        ('[[inputs]]\npath = "data/d.csv"\n', "", "the file is empty"),
+        ('[[inputs]]\npath = "data/d.csv"\n', "year,x\n2023,1\n", "no entity column"),
+        ('[[metrics]]\nkey = "m"\nname = "甲"\nformula = "在校生数 /"\n', None, "cannot parse formula"),
+        ('[[metrics]]\nkey = "m"\nname = "甲"\nformula = "在校人数 / 2"\n', None, "did you mean"),
+        ('[[metrics]]\nkey = "M"\nname = "甲"\nformula = "1"\n', None, "lower-case ASCII"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], body: str, data: str | None, message: str
+) -> None:
+    path = write_config(tmp_path, body, data)
+    assert cli.main([str(path)]) == 2
+    err = capsys.readouterr().err
+    assert message in err, err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_missing_config_file(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["/no/such/config.toml"]) == 2
+    assert "does not exist" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "csv", "json"])
+def test_every_format_writes(tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str) -> None:
+    path = write_config(tmp_path, INPUT, DATA)
+    assert cli.main([str(path), "--format", fmt]) == 0
+    out = capsys.readouterr().out
+    assert "甲校" in out and "15" in out
+
+
+def test_json_output_shape_and_output_override(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_config(tmp_path, INPUT + '[output]\nformat = "table"\npath = "out/x.txt"\n', DATA)
+    target = tmp_path / "elsewhere.json"
+    assert cli.main([str(path), "-f", "json", "-o", str(target)]) == 0
+    assert not (tmp_path / "out").exists()
+    doc = json.loads(target.read_text(encoding="utf-8"))
+    assert set(doc) == {"summary", "values", "findings", "scorecards", "compliance"}
+    value = next(v for v in doc["values"] if v["key"] == "tiny_ratio" and v["entity"] == "甲校")
+    assert {"entity", "year", "key", "name", "unit", "value", "derived"} <= set(value)
+    assert value["value"] == 15 and value["derived"] is True and value["name"] == "生师比（测试）"
+    finding = next(f for f in doc["findings"] if f["rule"] == "zero_denominator")
+    assert {"severity", "rule", "entity", "year", "indicators", "message"} <= set(finding)
+    assert finding["entity"] == "乙校" and finding["severity"] == "warning"
+    assert doc["summary"]["cells_read"] == 4
+
+
+def test_output_path_from_config(tmp_path: Path) -> None:
+    path = write_config(tmp_path, INPUT + '[output]\nformat = "csv"\npath = "out/r.csv"\n', DATA)
+    assert cli.main([str(path)]) == 0
+    text = (tmp_path / "out" / "r.csv").read_text(encoding="utf-8")
+    assert text.startswith("record,entity,year,key") and "value,甲校,2023,tiny_ratio" in text
+
+
+def test_fail_on(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_config(tmp_path, INPUT, DATA)
+    assert cli.main([str(path), "--fail-on", "error"]) == 0
+    assert cli.main([str(path), "--fail-on", "warning"]) == 1  # the zero denominator
+
+
+def test_config_declared_metric(tmp_path: Path) -> None:
+    metric = 'key = "teachers_per_100"\nname = "百名学生教师数"\nformula = "教师数 / 在校生数 * 100"\n'
+    body = INPUT + "[[metrics]]\n" + metric
+    path = write_config(tmp_path, body, DATA)
+    from vqr_metrics import run
+
+    result = run(path)
+    assert result.value("甲校", 2023, "百名学生教师数") == pytest.approx(20 / 3)
+
+
+def test_build_in_python_matches_toml(tmp_path: Path) -> None:
+    (tmp_path / "d.csv").write_text(DATA, encoding="utf-8")
+    config = Config.build(
+        ["d.csv"],
+        base_dir=tmp_path,
+        plugins={"entry_points": False, "files": [TINY]},
+        output={"format": "json"},
+    )
+    assert config.inputs[0].path == str(tmp_path / "d.csv")
+    from vqr_metrics import run
+
+    assert run(config).value("甲校", 2023, "tiny_ratio") == 15
+    with pytest.raises(ConfigError, match="unknown key 'ouptut'"):
+        Config.build([], ouptut={})

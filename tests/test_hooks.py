@@ -1,0 +1,173 @@
+"""One test per hook in hookspecs.py, and a meta-test that keeps it so."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.plugins import tiny
+from vqr_metrics import hookspecs
+from vqr_metrics.catalog import Catalog
+from vqr_metrics.collect import Collector
+from vqr_metrics.model import (
+    Aggregator,
+    Indicator,
+    InputSpec,
+    Normalizer,
+    Provenance,
+    Reader,
+    ReadOutput,
+    Weighting,
+    Writer,
+)
+from vqr_metrics.pluginmanager import REGISTRATION_HOOKS
+from vqr_metrics.testing import ConfigBuilder, make_catalog
+
+CORE = ("vqr_metrics_plugins.csv_io", "vqr_metrics_plugins.writers")
+
+
+def hook_names() -> list[str]:
+    return [
+        name for name, _ in inspect.getmembers(hookspecs, inspect.isfunction) if name.startswith("register_")
+    ]
+
+
+def test_every_hook_has_a_test() -> None:
+    module = sys.modules[__name__]
+    missing = [name for name in hook_names() if not hasattr(module, f"test_hook_{name}")]
+    assert not missing, f"hooks without a test in {__file__}: {missing}"
+
+
+def test_every_hook_is_called_by_the_engine() -> None:
+    assert sorted(REGISTRATION_HOOKS) == sorted(hook_names())
+
+
+def test_every_hook_has_a_docstring() -> None:
+    for name in hook_names():
+        assert (getattr(hookspecs, name).__doc__ or "").strip(), name
+
+
+def test_hook_register_tables(vqr_config: ConfigBuilder) -> None:
+    catalog = make_catalog(tiny, builtins=CORE)
+    assert [row.key for row in catalog.rows_of("tiny")] == [r.key for r in tiny.ROWS]
+    assert all(row.table == "tiny" for row in catalog.rows_of("tiny"))
+    assert catalog.resolve("学生数") == "tiny_students"
+
+
+def test_hook_register_indicators(vqr_config: ConfigBuilder) -> None:
+    class Extra:
+        @staticmethod
+        def register_indicators(register: Callable[[Indicator], None]) -> None:
+            register(Indicator("tiny_psych", "心理教师数", "人", table="测试表"))
+
+    catalog = make_catalog(tiny, Extra, builtins=CORE)
+    assert catalog.rows_of("tiny")[-1].key == "tiny_psych"
+    assert catalog.indicators["tiny_psych"].table == "tiny"
+    path = vqr_config.csv("d.csv", [["entity", "year", "心理教师数"], ["甲校", 2023, 3]])
+    result = vqr_config.add_input(path).run(tiny, Extra, builtins=CORE)
+    assert result.value("甲校", 2023, "tiny_psych") == 3
+
+
+def test_hook_register_metrics(vqr_config: ConfigBuilder) -> None:
+    path = vqr_config.csv("d.csv", [["entity", "year", "在校生数", "教师数"], ["甲校", 2023, 300, 20]])
+    result = vqr_config.add_input(path).run(tiny, builtins=CORE)
+    assert result.value("甲校", 2023, "tiny_ratio") == 15
+    (value,) = [v for v in result.values if v.key == "tiny_ratio"]
+    assert value.derived and value.name == "生师比（测试）" and value.unit == ":1"
+
+
+def test_hook_register_checks(vqr_config: ConfigBuilder) -> None:
+    path = vqr_config.csv("d.csv", [["entity", "year", "教师数", "“双师”教师数"], ["甲校", 2023, 2, 3]])
+    result = vqr_config.add_input(path).run(tiny, builtins=CORE)
+    assert [f.entity for f in result.findings if f.rule == "tiny_dual_above_teachers"] == ["甲校"]
+
+
+def _read_tiny(spec: InputSpec, catalog: Catalog) -> ReadOutput:
+    collect = Collector(catalog, spec)
+    for n, line in enumerate(Path(spec.path).read_text(encoding="utf-8").splitlines(), 1):
+        name, raw = line.split("=")
+        key, reason = collect.resolve(name)
+        prov = Provenance(spec.path, n, raw)
+        if key is None:
+            collect.unknown(spec.entity, spec.year, name, reason, prov)
+        else:
+            collect.cell(spec.entity, spec.year, key, raw, prov)
+    return collect.output()
+
+
+def test_hook_register_readers(vqr_config: ConfigBuilder) -> None:
+    class TinyFormat:
+        @staticmethod
+        def register_readers(register: Callable[[Reader], None]) -> None:
+            register(Reader("tiny_kv", "name=value lines", (".kv",), _read_tiny))
+
+    path = vqr_config.write("d.kv", "在校生数=120\n教师数=—\n")
+    result = vqr_config.add_input(path, entity="甲校", year=2023).run(tiny, TinyFormat, builtins=CORE)
+    assert result.value("甲校", 2023, "在校生数") == 120
+    assert result.summary.cells == 2 and result.summary.cell_findings == 1
+
+
+def test_hook_register_writers(vqr_config: ConfigBuilder) -> None:
+    class Count:
+        @staticmethod
+        def register_writers(register: Callable[[Writer], None]) -> None:
+            register(Writer("count", "number of values", lambda result: f"{len(result.values)}\n"))
+
+    catalog = make_catalog(tiny, Count, builtins=CORE)
+    path = vqr_config.csv("d.csv", [["entity", "year", "在校生数"], ["甲校", 2023, 1]])
+    result = vqr_config.add_input(path).run(tiny, Count, builtins=CORE, output={"format": "count"})
+    assert catalog.items["writer"]["count"].write(result) == "1\n"
+    assert json.loads(catalog.items["writer"]["json"].write(result))["values"][0]["value"] == 1
+
+
+def test_hook_register_normalizers() -> None:
+    class Half:
+        @staticmethod
+        def register_normalizers(register: Callable[[Normalizer], None]) -> None:
+            register(Normalizer("half", "value / 2", lambda values, higher, params: np.asarray(values) / 2))
+
+    catalog = make_catalog(Half, builtins=CORE)
+    normalize = catalog.items["normalizer"]["half"].normalize
+    assert normalize(np.array([2.0, 4.0]), True, {}).tolist() == [1.0, 2.0]
+
+
+def test_hook_register_weightings() -> None:
+    class First:
+        @staticmethod
+        def register_weightings(register: Callable[[Weighting], None]) -> None:
+            register(
+                Weighting("first_only", "all weight on the first child", lambda m, w: np.eye(m.shape[1])[0])
+            )
+
+    catalog = make_catalog(First, builtins=CORE)
+    assert catalog.items["weighting"]["first_only"].weigh(np.ones((2, 3)), None).tolist() == [1, 0, 0]
+
+
+def test_hook_register_aggregators() -> None:
+    class Maximum:
+        @staticmethod
+        def register_aggregators(register: Callable[[Aggregator], None]) -> None:
+            def aggregate(m: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                scores = m.max(axis=1)
+                return scores, (m == scores[:, None]) * scores[:, None]
+
+            register(Aggregator("maximum", "best child", aggregate))
+
+    catalog = make_catalog(Maximum, builtins=CORE)
+    scores, _ = catalog.items["aggregator"]["maximum"].aggregate(np.array([[1.0, 3.0]]), np.array([0.5, 0.5]))
+    assert scores.tolist() == [3.0]
+
+
+@pytest.mark.parametrize("kind", sorted(set(REGISTRATION_HOOKS.values())))
+def test_register_rejects_the_wrong_kind(kind: str) -> None:
+    from vqr_metrics.catalog import Origin
+    from vqr_metrics.errors import PluginError
+
+    with pytest.raises(PluginError, match="is expected"):
+        Catalog().register(kind, object(), Origin("t"))
