@@ -24,7 +24,7 @@ def write_config(folder: Path, body: str, data: str | None = None) -> Path:
     return path
 
 
-DATA = "entity,year,在校生数,教师数\n甲校,2023,300,20\n乙校,2023,100,0\n"
+DATA = "entity,year,测试在校生数,测试教师数\n甲校,2023,300,20\n乙校,2023,100,0\n"
 INPUT = '[[inputs]]\npath = "data/d.csv"\n'
 
 
@@ -75,7 +75,7 @@ def test_unknown_check_option_and_format_are_errors(
         ('[[inputs]]\npath = "data/d.csv"\nencoding = "klingon"\n', DATA, "unknown encoding 'klingon'"),
         ('[[inputs]]\npath = "data/d.csv"\n', "", "the file is empty"),
         ('[[inputs]]\npath = "data/d.csv"\n', "year,x\n2023,1\n", "no entity column"),
-        ('[[metrics]]\nkey = "m"\nname = "甲"\nformula = "在校生数 /"\n', None, "cannot parse formula"),
+        ('[[metrics]]\nkey = "m"\nname = "甲"\nformula = "测试在校生数 /"\n', None, "cannot parse formula"),
         ('[[metrics]]\nkey = "m"\nname = "甲"\nformula = "在校人数 / 2"\n', None, "did you mean"),
         ('[[metrics]]\nkey = "M"\nname = "甲"\nformula = "1"\n', None, "lower-case ASCII"),
     ],
@@ -133,13 +133,13 @@ def test_fail_on(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_config_declared_metric(tmp_path: Path) -> None:
-    metric = 'key = "teachers_per_100"\nname = "百名学生教师数"\nformula = "教师数 / 在校生数 * 100"\n'
+    metric = 'key = "teachers_per_100"\nname = "百名学生测试教师数"\nformula = "测试教师数 / 测试在校生数 * 100"\n'
     body = INPUT + "[[metrics]]\n" + metric
     path = write_config(tmp_path, body, DATA)
     from vqr_metrics import run
 
     result = run(path)
-    assert result.value("甲校", 2023, "百名学生教师数") == pytest.approx(20 / 3)
+    assert result.value("甲校", 2023, "百名学生测试教师数") == pytest.approx(20 / 3)
 
 
 def test_build_in_python_matches_toml(tmp_path: Path) -> None:

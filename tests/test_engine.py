@@ -31,27 +31,27 @@ def test_metrics_are_computed_column_wise(vqr_config: ConfigBuilder) -> None:
     result = run_tiny(
         vqr_config,
         [
-            ["甲校", 2023, "在校生数", 1200],
-            ["甲校", 2023, "教师数", 80],
-            ["甲校", 2023, "“双师”教师数", 40],
-            ["甲校", 2023, "经费", "1,234.5"],
-            ["乙校", 2023, "学生数", 900],
+            ["甲校", 2023, "测试在校生数", 1200],
+            ["甲校", 2023, "测试教师数", 80],
+            ["甲校", 2023, "“双师”测试教师数", 40],
+            ["甲校", 2023, "测试经费", "1,234.5"],
+            ["乙校", 2023, "测试学生数", 900],
             ["乙校", 2023, "tiny_teachers", 0],
         ],
     )
     assert result.value("甲校", 2023, "生师比（测试）") == 15
     assert result.value("甲校", 2023, "tiny_dual_share") == 50
-    assert result.value("甲校", 2023, "生均经费（测试）") == pytest.approx(12345000 / 1200)
+    assert result.value("甲校", 2023, "生均测试经费（测试）") == pytest.approx(12345000 / 1200)
     assert result.value("乙校", 2023, "tiny_ratio") is None
     zero = [f for f in result.findings if f.rule == "zero_denominator"]
     assert [(f.entity, f.indicators[0]) for f in zero] == [("乙校", "生师比（测试）")]
     missing = {(f.entity, f.indicators[0]) for f in result.findings if f.rule == "missing_input"}
     assert ("乙校", "双师比例（测试）") in missing
-    assert ("乙校", "生均经费（测试）") in missing
+    assert ("乙校", "生均测试经费（测试）") in missing
 
 
 def test_null_never_leaves_as_nan_or_inf(vqr_config: ConfigBuilder) -> None:
-    result = run_tiny(vqr_config, [["甲校", 2023, "在校生数", 10], ["甲校", 2023, "教师数", 0]])
+    result = run_tiny(vqr_config, [["甲校", 2023, "测试在校生数", 10], ["甲校", 2023, "测试教师数", 0]])
     text = json.dumps(result.to_records(), allow_nan=False)
     assert "NaN" not in text and "Infinity" not in text
 
@@ -59,13 +59,13 @@ def test_null_never_leaves_as_nan_or_inf(vqr_config: ConfigBuilder) -> None:
 def test_year_over_year_metrics(vqr_config: ConfigBuilder) -> None:
     result = run_tiny(
         vqr_config,
-        [["甲校", 2023, "在校生数", 1100], ["甲校", 2022, "在校生数", 1000], ["甲校", 2021, "在校生数", 0]],
+        [["甲校", 2023, "测试在校生数", 1100], ["甲校", 2022, "测试在校生数", 1000], ["甲校", 2021, "测试在校生数", 0]],
     )
     assert result.value("甲校", 2023, "tiny_students_yoy") == pytest.approx(10)
-    assert result.value("甲校", 2023, "在校生数同比增长率") == pytest.approx(10)
+    assert result.value("甲校", 2023, "测试在校生数同比增长率") == pytest.approx(10)
     assert result.value("甲校", 2022, "tiny_students_yoy") is None  # 2021 was zero
     assert result.value("甲校", 2021, "tiny_students_yoy") is None  # no 2020: not an error
-    yoy = [f for f in result.findings if f.indicators[:1] == ("在校生数同比增长率",)]
+    yoy = [f for f in result.findings if f.indicators[:1] == ("测试在校生数同比增长率",)]
     assert [(f.year, f.rule) for f in yoy] == [(2022, "zero_denominator")]
 
 
@@ -98,10 +98,10 @@ def test_unknown_name_gets_did_you_mean() -> None:
     class Typo:
         @staticmethod
         def register_metrics(register: Callable[[Metric], None]) -> None:
-            register(Metric("tiny_typo", "错字", "在校生人数 / 教师数"))
+            register(Metric("tiny_typo", "错字", "在校生人数 / 测试教师数"))
 
     with pytest.raises(
-        FormulaError, match=r"unknown indicator or metric '在校生人数' \(did you mean: 在校生数"
+        FormulaError, match=r"unknown indicator or metric '在校生人数' \(did you mean: 测试在校生数"
     ):
         tiny_catalog(Typo)
 
@@ -110,7 +110,7 @@ def test_ambiguous_chinese_name_asks_for_a_key() -> None:
     class Twin:
         @staticmethod
         def register_tables(register: Callable[[Table], None]) -> None:
-            register(Table("tiny_two", "另一表", [Indicator("tiny_other_teachers", "教师数", "人")]))
+            register(Table("tiny_two", "另一表", [Indicator("tiny_other_teachers", "测试教师数", "人")]))
 
     with pytest.raises(
         FormulaError, match="ambiguous; use one of the keys tiny_other_teachers, tiny_teachers"
@@ -122,7 +122,7 @@ def test_mixed_units_are_rejected() -> None:
     class Mixed:
         @staticmethod
         def register_metrics(register: Callable[[Metric], None]) -> None:
-            register(Metric("tiny_mixed", "混合", "在校生数 + 经费"))
+            register(Metric("tiny_mixed", "混合", "测试在校生数 + 测试经费"))
 
     with pytest.raises(FormulaError, match="mixes units '人' and '万元'"):
         tiny_catalog(Mixed)
@@ -158,25 +158,25 @@ def test_twins_merge_and_conflicts_name_both_sources(vqr_config: ConfigBuilder) 
             register(Table("tiny_core", "核心表", [row]))
 
     a = vqr_config.csv(
-        "a.csv", [["entity", "year", "在校生数"], ["甲校", 2023, "1200.4"], ["乙校", 2023, 10]]
+        "a.csv", [["entity", "year", "测试在校生数"], ["甲校", 2023, "1200.4"], ["乙校", 2023, 10]]
     )
     b = vqr_config.csv(
         "b.csv", [["entity", "year", "在校生总数"], ["甲校", 2023, "1200"], ["乙校", 2023, 12]]
     )
     vqr_config.add_input(a).add_input(b)
     result = vqr_config.run(tiny, Twin, builtins=CORE)
-    assert result.value("甲校", 2023, "在校生数") == 1200.4  # within print rounding of 1200
+    assert result.value("甲校", 2023, "测试在校生数") == 1200.4  # within print rounding of 1200
     assert result.value("甲校", 2023, "在校生总数") == 1200.4  # the twin resolves to the same value
     conflicts = [f for f in result.findings if f.rule == "source_conflict"]
     assert len(conflicts) == 1
     (conflict,) = conflicts
     assert conflict.entity == "乙校" and (conflict.expected, conflict.actual) == (10, 12)
     assert {p.file for p in conflict.provenance} == {str(a), str(b)}
-    assert conflict.indicators == ("在校生数", "在校生总数")
+    assert conflict.indicators == ("测试在校生数", "在校生总数")
 
 
 def test_checks_get_their_options_from_the_config(vqr_config: ConfigBuilder) -> None:
-    rows: list[list[object]] = [["甲校", 2023, "教师数", 10], ["甲校", 2023, "“双师”教师数", 15]]
+    rows: list[list[object]] = [["甲校", 2023, "测试教师数", 10], ["甲校", 2023, "“双师”测试教师数", 15]]
     result = run_tiny(vqr_config, rows)
     assert [f.rule for f in result.findings if f.rule.startswith("tiny_")] == ["tiny_dual_above_teachers"]
     again = ConfigBuilder(vqr_config.folder / "again")
@@ -190,10 +190,10 @@ def test_summary_accounts_for_every_cell(vqr_config: ConfigBuilder) -> None:
     result = run_tiny(
         vqr_config,
         [
-            ["甲校", 2023, "在校生数", 10],
-            ["甲校", 2023, "教师数", "—"],
+            ["甲校", 2023, "测试在校生数", 10],
+            ["甲校", 2023, "测试教师数", "—"],
             ["甲校", 2023, "不存在", 1],
-            ["甲校", 2023, "经费", "96?"],
+            ["甲校", 2023, "测试经费", "96?"],
         ],
     )
     s = result.summary
@@ -204,7 +204,7 @@ def test_summary_accounts_for_every_cell(vqr_config: ConfigBuilder) -> None:
 
 
 def test_values_carry_provenance(vqr_config: ConfigBuilder) -> None:
-    result = run_tiny(vqr_config, [["甲校", 2023, "在校生数", "1,200"]])
+    result = run_tiny(vqr_config, [["甲校", 2023, "测试在校生数", "1,200"]])
     (value,) = [v for v in result.values if v.key == "tiny_students"]
     assert value.value == 1200 and not value.derived
     (prov,) = value.provenance

@@ -57,25 +57,25 @@ def test_hook_register_tables(vqr_config: ConfigBuilder) -> None:
     catalog = make_catalog(tiny, builtins=CORE)
     assert [row.key for row in catalog.rows_of("tiny")] == [r.key for r in tiny.ROWS]
     assert all(row.table == "tiny" for row in catalog.rows_of("tiny"))
-    assert catalog.resolve("学生数") == "tiny_students"
+    assert catalog.resolve("测试学生数") == "tiny_students"
 
 
 def test_hook_register_indicators(vqr_config: ConfigBuilder) -> None:
     class Extra:
         @staticmethod
         def register_indicators(register: Callable[[Indicator], None]) -> None:
-            register(Indicator("tiny_psych", "心理教师数", "人", table="测试表"))
+            register(Indicator("tiny_psych", "心理测试教师数", "人", table="测试表"))
 
     catalog = make_catalog(tiny, Extra, builtins=CORE)
     assert catalog.rows_of("tiny")[-1].key == "tiny_psych"
     assert catalog.indicators["tiny_psych"].table == "tiny"
-    path = vqr_config.csv("d.csv", [["entity", "year", "心理教师数"], ["甲校", 2023, 3]])
+    path = vqr_config.csv("d.csv", [["entity", "year", "心理测试教师数"], ["甲校", 2023, 3]])
     result = vqr_config.add_input(path).run(tiny, Extra, builtins=CORE)
     assert result.value("甲校", 2023, "tiny_psych") == 3
 
 
 def test_hook_register_metrics(vqr_config: ConfigBuilder) -> None:
-    path = vqr_config.csv("d.csv", [["entity", "year", "在校生数", "教师数"], ["甲校", 2023, 300, 20]])
+    path = vqr_config.csv("d.csv", [["entity", "year", "测试在校生数", "测试教师数"], ["甲校", 2023, 300, 20]])
     result = vqr_config.add_input(path).run(tiny, builtins=CORE)
     assert result.value("甲校", 2023, "tiny_ratio") == 15
     (value,) = [v for v in result.values if v.key == "tiny_ratio"]
@@ -83,7 +83,7 @@ def test_hook_register_metrics(vqr_config: ConfigBuilder) -> None:
 
 
 def test_hook_register_checks(vqr_config: ConfigBuilder) -> None:
-    path = vqr_config.csv("d.csv", [["entity", "year", "教师数", "“双师”教师数"], ["甲校", 2023, 2, 3]])
+    path = vqr_config.csv("d.csv", [["entity", "year", "测试教师数", "“双师”测试教师数"], ["甲校", 2023, 2, 3]])
     result = vqr_config.add_input(path).run(tiny, builtins=CORE)
     assert [f.entity for f in result.findings if f.rule == "tiny_dual_above_teachers"] == ["甲校"]
 
@@ -107,9 +107,9 @@ def test_hook_register_readers(vqr_config: ConfigBuilder) -> None:
         def register_readers(register: Callable[[Reader], None]) -> None:
             register(Reader("tiny_kv", "name=value lines", (".kv",), _read_tiny))
 
-    path = vqr_config.write("d.kv", "在校生数=120\n教师数=—\n")
+    path = vqr_config.write("d.kv", "测试在校生数=120\n测试教师数=—\n")
     result = vqr_config.add_input(path, entity="甲校", year=2023).run(tiny, TinyFormat, builtins=CORE)
-    assert result.value("甲校", 2023, "在校生数") == 120
+    assert result.value("甲校", 2023, "测试在校生数") == 120
     assert result.summary.cells == 2 and result.summary.cell_findings == 1
 
 
@@ -120,7 +120,7 @@ def test_hook_register_writers(vqr_config: ConfigBuilder) -> None:
             register(Writer("count", "number of values", lambda result: f"{len(result.values)}\n"))
 
     catalog = make_catalog(tiny, Count, builtins=CORE)
-    path = vqr_config.csv("d.csv", [["entity", "year", "在校生数"], ["甲校", 2023, 1]])
+    path = vqr_config.csv("d.csv", [["entity", "year", "测试在校生数"], ["甲校", 2023, 1]])
     result = vqr_config.add_input(path).run(tiny, Count, builtins=CORE, output={"format": "count"})
     assert catalog.items["writer"]["count"].write(result) == "1\n"
     assert json.loads(catalog.items["writer"]["json"].write(result))["values"][0]["value"] == 1

@@ -200,7 +200,7 @@ def collect_values(dataset: Dataset, catalog: Catalog) -> list[Value]:
                     unit=item.unit,
                     value=x,
                     derived=derived,
-                    provenance=dataset.provenance.get((i, key), ()),
+                    provenance=dataset.provenance(i, key),
                     imputed=bool(imputed[i]) if imputed is not None else False,
                 )
             )

@@ -30,7 +30,9 @@ class Dataset:
 
     rows: list[tuple[str, int]]
     columns: dict[str, Column] = attrs.field(factory=dict)
-    provenance: dict[tuple[int, str], tuple[Provenance, ...]] = attrs.field(factory=dict)
+    # Per column, per row: the sources of the value.  One reference a cell
+    # (a single source is stored bare) keeps large datasets near their raw size.
+    sources: dict[str, list[Provenance | tuple[Provenance, ...] | None]] = attrs.field(factory=dict)
     attributes: dict[str, dict[str, str]] = attrs.field(factory=dict)
     derived: set[str] = attrs.field(factory=set)
     imputed: dict[str, npt.NDArray[np.bool_]] = attrs.field(factory=dict)
@@ -38,6 +40,14 @@ class Dataset:
     @property
     def size(self) -> int:
         return len(self.rows)
+
+    def provenance(self, i: int, key: str) -> tuple[Provenance, ...]:
+        """Where the value of row ``i``, column ``key`` was read (empty if derived)."""
+        found = self.sources.get(key)
+        cell = found[i] if found is not None else None
+        if cell is None:
+            return ()
+        return cell if isinstance(cell, tuple) else (cell,)
 
     def column(self, key: str) -> Column:
         """The column for ``key``; all-NaN when nothing reported it."""
@@ -103,9 +113,10 @@ def build_dataset(
         column = dataset.columns.get(key)
         if column is None:
             column = dataset.columns[key] = np.full(len(rows), np.nan)
+            dataset.sources[key] = [None] * len(rows)
         i = index[(entity, year)]
         column[i] = kept.value
-        dataset.provenance[(i, key)] = tuple(f.provenance for f in figs)
+        dataset.sources[key][i] = figs[0].provenance if len(figs) == 1 else tuple(f.provenance for f in figs)
     for entity in dataset.entities():
         dataset.attributes.setdefault(entity, {})
     return dataset, findings

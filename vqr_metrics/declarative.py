@@ -20,6 +20,7 @@ _TABLE_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "key": (str, True),
     "name": (str, True),
     "aliases": (list, False),
+    "text_columns": (list, False),
     "since": (int, False),
     "until": (int, False),
     "description": (str, False),
@@ -33,6 +34,7 @@ _INDICATOR_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "parent": (str, False),
     "relation": (str, False),
     "same_as": (str, False),
+    "column": (str, False),
     "since": (int, False),
     "until": (int, False),
     "description": (str, False),
@@ -133,10 +135,11 @@ def _build(
 ) -> Any:
     check_keys(raw, schema, where, source)
     values = dict(raw)
-    if "aliases" in values:
-        if not all(isinstance(a, str) for a in values["aliases"]):
-            raise ConfigError(f"{source}: {where}.aliases must be a list of strings")
-        values["aliases"] = tuple(values["aliases"])
+    for key in ("aliases", "text_columns"):
+        if key in values:
+            if not all(isinstance(a, str) for a in values[key]):
+                raise ConfigError(f"{source}: {where}.{key} must be a list of strings")
+            values[key] = tuple(values[key])
     try:
         return cls(**values, **extra)
     except (TypeError, ValueError) as exc:

@@ -7,10 +7,10 @@ from collections.abc import Callable, Iterator
 from vqr_metrics.model import Check, CheckContext, Finding, Indicator, Metric, Table
 
 ROWS = (
-    Indicator("tiny_students", "在校生数", "人", aliases=("学生数",)),
-    Indicator("tiny_teachers", "教师数", "人"),
-    Indicator("tiny_dual", "“双师”教师数", "人", parent="tiny_teachers", relation="subset"),
-    Indicator("tiny_budget", "经费", "万元"),
+    Indicator("tiny_students", "测试在校生数", "人", aliases=("测试学生数",)),
+    Indicator("tiny_teachers", "测试教师数", "人"),
+    Indicator("tiny_dual", "“双师”测试教师数", "人", parent="tiny_teachers", relation="subset"),
+    Indicator("tiny_budget", "测试经费", "万元"),
 )
 
 
@@ -19,11 +19,11 @@ def register_tables(register: Callable[[Table], None]) -> None:
 
 
 def register_metrics(register: Callable[[Metric], None]) -> None:
-    register(Metric("tiny_ratio", "生师比（测试）", "在校生数 / 教师数", ":1"))
+    register(Metric("tiny_ratio", "生师比（测试）", "测试在校生数 / 测试教师数", ":1"))
     register(
-        Metric("tiny_dual_share", "双师比例（测试）", "[“双师”教师数] / 教师数 * 100", "%", bounds=(0, 100))
+        Metric("tiny_dual_share", "双师比例（测试）", "[“双师”测试教师数] / 测试教师数 * 100", "%", bounds=(0, 100))
     )
-    register(Metric("tiny_budget_per_student", "生均经费（测试）", "经费 * 10000 / 在校生数", "元"))
+    register(Metric("tiny_budget_per_student", "生均测试经费（测试）", "测试经费 * 10000 / 测试在校生数", "元"))
 
 
 def _too_many_dual(context: CheckContext) -> Iterator[Finding]:
