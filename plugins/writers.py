@@ -16,6 +16,8 @@ from tabulate import tabulate
 from vqr_metrics.model import Writer
 from vqr_metrics.result import Result
 
+Section = tuple[str, list[str], list[list[str]]]
+
 
 def _fmt(x: Any) -> str:
     if x is None:
@@ -38,9 +40,9 @@ def _pivot(records: Sequence[Mapping[str, Any]]) -> tuple[list[str], list[list[s
     return headers, list(rows.values())
 
 
-def _sections(result: Result) -> list[tuple[str, list[str], list[list[str]]]]:
+def _sections(result: Result) -> list[Section]:
     records = result.to_records()
-    out = []
+    out: list[Section] = []
     summary = records["summary"]
     out.append(
         (
@@ -72,15 +74,9 @@ def _sections(result: Result) -> list[tuple[str, list[str], list[list[str]]]]:
     if derived:
         out.append(("Derived metrics", *_pivot(derived)))
     for card in records["scorecards"]:
-        rows = [
-            [r["entity"], _fmt(r["year"]), _fmt(r["score"]), _fmt(r["rank"])] for r in card.get("results", [])
-        ]
-        out.append((f"Scorecard: {card['name']}", ["entity", "year", "score", "rank"], rows))
+        out += _scorecard_sections(card)
     for block in records["compliance"]:
-        results = block.get("results", [])
-        headers = list(results[0]) if results else []
-        rows = [[_fmt(r.get(h)) for h in headers] for r in results]
-        out.append((f"Compliance: {block['name']}", headers, rows))
+        out += _compliance_sections(block)
     findings = [
         [
             f["severity"],
@@ -97,6 +93,71 @@ def _sections(result: Result) -> list[tuple[str, list[str], list[list[str]]]]:
     ]
     if findings:
         out.append(("Findings", ["severity", "rule", "entity", "year", "message", "where"], findings))
+    return out
+
+
+# Columns shown for compliance results and verdicts (JSON keeps every key).
+_RULE_COLUMNS = (
+    "entity",
+    "year",
+    "type",
+    "rule",
+    "metric_name",
+    "value",
+    "op",
+    "threshold",
+    "status",
+    "margin",
+)
+_VERDICT_COLUMNS = ("entity", "year", "type", "verdict", "card", "failed", "not_assessed", "failed_rules")
+_SENSITIVITY_COLUMNS = (
+    "entity",
+    "year",
+    "rank",
+    "median_rank",
+    "rank_p05",
+    "rank_p95",
+    "score_p05",
+    "score_p95",
+)
+
+
+def _cell(x: Any) -> str:
+    return "、".join(_fmt(v) for v in x) if isinstance(x, list) else _fmt(x)
+
+
+def _columns(records: Sequence[Mapping[str, Any]], preferred: Sequence[str]) -> list[str]:
+    keys = list(records[0]) if records else []
+    return [k for k in preferred if k in keys] or keys
+
+
+def _table(title: str, records: Sequence[Mapping[str, Any]], preferred: Sequence[str] = ()) -> Section:
+    headers = _columns(records, preferred)
+    return (title, headers, [[_cell(r.get(h)) for h in headers] for r in records])
+
+
+def _scorecard_sections(card: Mapping[str, Any]) -> list[Section]:
+    """Scores and ranks (with each dimension's score), then the sensitivity
+    summary when the scorecard ran one."""
+    results = card.get("results", [])
+    dims = list(results[0].get("dimensions", {})) if results else []
+    rows = [
+        [r["entity"], _fmt(r["year"]), _fmt(r["score"]), _fmt(r["rank"])]
+        + [_fmt(r["dimensions"][d]["score"]) for d in dims]
+        for r in results
+    ]
+    out = [(f"Scorecard: {card['name']}", ["entity", "year", "score", "rank", *dims], rows)]
+    sensitivity = card.get("sensitivity")
+    if sensitivity:
+        title = f"Sensitivity: {card['name']} ({sensitivity['draws']} draws, seed {sensitivity['seed']})"
+        out.append(_table(title, sensitivity["results"], _SENSITIVITY_COLUMNS))
+    return out
+
+
+def _compliance_sections(block: Mapping[str, Any]) -> list[Section]:
+    out = [_table(f"Compliance: {block['name']}", block.get("results", []), _RULE_COLUMNS)]
+    if block.get("verdicts"):
+        out.append(_table(f"Verdicts: {block['name']}", block["verdicts"], _VERDICT_COLUMNS))
     return out
 
 
@@ -135,11 +196,16 @@ CSV_COLUMNS = (
 
 
 def write_csv(result: Result) -> str:
-    """One long CSV: a ``record`` column says value, finding or score."""
+    """One long CSV: a ``record`` column says summary, value, finding or score."""
     records = result.to_records()
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
+    summary = records["summary"]
+    counts = {k: v for k, v in summary.items() if isinstance(v, int)}
+    counts.update({f"findings_{k}": v for k, v in summary["findings"].items()})
+    for name, count in counts.items():
+        writer.writerow({"record": "summary", "key": name, "value": count})
     for v in records["values"]:
         writer.writerow(
             {

@@ -124,6 +124,7 @@ def test_output_path_from_config(tmp_path: Path) -> None:
     assert cli.main([str(path)]) == 0
     text = (tmp_path / "out" / "r.csv").read_text(encoding="utf-8")
     assert text.startswith("record,entity,year,key") and "value,甲校,2023,tiny_ratio" in text
+    assert "summary,,,cells_read,,,4," in text and "summary,,,findings_warning,,,1," in text
 
 
 def test_fail_on(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -156,3 +157,24 @@ def test_build_in_python_matches_toml(tmp_path: Path) -> None:
     assert run(config).value("甲校", 2023, "tiny_ratio") == 15
     with pytest.raises(ConfigError, match="unknown key 'ouptut'"):
         Config.build([], ouptut={})
+
+
+def test_to_pandas_without_pandas_says_how_to_get_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from vqr_metrics import run
+
+    result = run(write_config(tmp_path, INPUT, DATA))
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    with pytest.raises(ImportError, match="pip install pandas"):
+        result.to_pandas()
+
+
+def test_to_pandas_when_installed(tmp_path: Path) -> None:
+    pytest.importorskip("pandas")
+    from vqr_metrics import run
+
+    frames = run(write_config(tmp_path, INPUT, DATA)).to_pandas()
+    values = frames["values"]
+    assert set(frames) == {"values", "findings", "scores"}
+    assert values.loc[(values.key == "tiny_ratio") & (values.entity == "甲校"), "value"].item() == 15

@@ -75,7 +75,9 @@ def test_hook_register_indicators(vqr_config: ConfigBuilder) -> None:
 
 
 def test_hook_register_metrics(vqr_config: ConfigBuilder) -> None:
-    path = vqr_config.csv("d.csv", [["entity", "year", "测试在校生数", "测试教师数"], ["甲校", 2023, 300, 20]])
+    path = vqr_config.csv(
+        "d.csv", [["entity", "year", "测试在校生数", "测试教师数"], ["甲校", 2023, 300, 20]]
+    )
     result = vqr_config.add_input(path).run(tiny, builtins=CORE)
     assert result.value("甲校", 2023, "tiny_ratio") == 15
     (value,) = [v for v in result.values if v.key == "tiny_ratio"]
@@ -83,7 +85,9 @@ def test_hook_register_metrics(vqr_config: ConfigBuilder) -> None:
 
 
 def test_hook_register_checks(vqr_config: ConfigBuilder) -> None:
-    path = vqr_config.csv("d.csv", [["entity", "year", "测试教师数", "“双师”测试教师数"], ["甲校", 2023, 2, 3]])
+    path = vqr_config.csv(
+        "d.csv", [["entity", "year", "测试教师数", "“双师”测试教师数"], ["甲校", 2023, 2, 3]]
+    )
     result = vqr_config.add_input(path).run(tiny, builtins=CORE)
     assert [f.entity for f in result.findings if f.rule == "tiny_dual_above_teachers"] == ["甲校"]
 
@@ -171,3 +175,20 @@ def test_register_rejects_the_wrong_kind(kind: str) -> None:
 
     with pytest.raises(PluginError, match="is expected"):
         Catalog().register(kind, object(), Origin("t"))
+
+
+def test_a_reader_that_loses_cells_is_caught(vqr_config: ConfigBuilder) -> None:
+    from vqr_metrics.errors import PluginError
+
+    class Lossy:
+        @staticmethod
+        def register_readers(register: Callable[[Reader], None]) -> None:
+            register(
+                Reader("lossy", "drops every cell", (".lossy",), lambda spec, catalog: ReadOutput(cells=3))
+            )
+
+    path = vqr_config.write("d.lossy", "x")
+    with pytest.raises(
+        PluginError, match="reader 'lossy' .* lost track of cells .* it read 3 but returned 0 values"
+    ):
+        vqr_config.add_input(path).run(Lossy, builtins=CORE)

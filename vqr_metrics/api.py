@@ -18,7 +18,7 @@ from .config import Config, load_config
 from .dataset import Dataset, build_dataset
 from .declarative import declarations_plugin
 from .engine import evaluate_metrics, run_checks
-from .errors import ConfigError, InputError
+from .errors import ConfigError, InputError, PluginError
 from .model import Finding, InputSpec, Reader, ReadOutput, Value
 from .names import did_you_mean
 from .pluginmanager import DEFAULT_PLUGINS, build_catalog, make_plugin_manager
@@ -140,7 +140,15 @@ def read_input(spec: InputSpec, catalog: Catalog) -> ReadOutput:
     path = Path(spec.path)
     if not path.is_file():
         raise InputError(f"input {spec.path} does not exist")
-    out = reader_for(spec, catalog).read(spec, catalog)
+    reader = reader_for(spec, catalog)
+    out = reader.read(spec, catalog)
+    accounted = len(out.figures) + sum(1 for f in out.findings if f.cell)
+    if out.cells != accounted:
+        origin = catalog.origins[("reader", reader.id)]
+        raise PluginError(
+            f"reader {reader.id!r} ({origin}) lost track of cells in {spec.path}: it read {out.cells} "
+            f"but returned {len(out.figures)} values and {accounted - len(out.figures)} cell findings"
+        )
     if spec.entity:
         out = attrs.evolve(
             out,

@@ -120,10 +120,12 @@ class Collector:
         name: str,
         reason: str,
         provenance: Provenance,
+        rule: str = "unknown_indicator",
     ) -> None:
-        """A cell whose indicator is not known: one finding, counted as a cell."""
+        """A cell no indicator claims (an unknown name, a cell past the last
+        column): one finding, counted as a cell."""
         self.cells += 1
-        self.cell_finding("error", "unknown_indicator", reason, entity, year, (name,), provenance)
+        self.cell_finding("error", rule, reason, entity, year, (name,), provenance)
 
     def cell_finding(
         self,

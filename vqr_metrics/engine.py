@@ -57,9 +57,11 @@ def _null_finding(
     if ev.zero_division[i] and not missing:
         severity, rule = "warning", "zero_denominator"
         message = f"{metric.name}: denominator is zero in {metric.formula}"
-    elif missing:
+    elif missing or ev.missing[i]:
+        # Inputs of this row are all there: a prev() input of the year before is not.
         severity, rule = "info", "missing_input"
-        message = f"{metric.name} not computed: no value for {', '.join(missing)}"
+        what = ", ".join(missing) or f"an input in {year - 1}"
+        message = f"{metric.name} not computed: no value for {what}"
     else:
         severity, rule = "warning", "not_a_number"
         message = f"{metric.name}: {metric.formula} is not a finite number"

@@ -31,7 +31,27 @@ BUILTIN_PACKAGE = "vqr_metrics_plugins"
 
 DEFAULT_PLUGINS: tuple[str, ...] = (
     f"{BUILTIN_PACKAGE}.csv_io",
+    f"{BUILTIN_PACKAGE}.report_text",
+    f"{BUILTIN_PACKAGE}.xlsx_io",
+    f"{BUILTIN_PACKAGE}.json_io",
     f"{BUILTIN_PACKAGE}.writers",
+    f"{BUILTIN_PACKAGE}.scoring_methods",
+    f"{BUILTIN_PACKAGE}.table_scorecard",
+    f"{BUILTIN_PACKAGE}.table_satisfaction",
+    f"{BUILTIN_PACKAGE}.table_resources",
+    f"{BUILTIN_PACKAGE}.table_international",
+    f"{BUILTIN_PACKAGE}.table_service",
+    f"{BUILTIN_PACKAGE}.table_policy",
+    f"{BUILTIN_PACKAGE}.core_conditions",
+    f"{BUILTIN_PACKAGE}.core_students",
+    f"{BUILTIN_PACKAGE}.core_employment",
+    f"{BUILTIN_PACKAGE}.core_training",
+    f"{BUILTIN_PACKAGE}.core_majors",
+    f"{BUILTIN_PACKAGE}.core_faculty",
+    f"{BUILTIN_PACKAGE}.core_integration",
+    f"{BUILTIN_PACKAGE}.core_funding",
+    f"{BUILTIN_PACKAGE}.core_research",
+    f"{BUILTIN_PACKAGE}.consistency",
 )
 
 # hook name -> the kind of object its register callback takes

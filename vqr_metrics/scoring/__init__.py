@@ -1,32 +1,94 @@
-"""Scorecards and compliance rules (placeholder until the scoring issue lands)."""
+"""Scorecards, compliance rules and sensitivity analysis.
+
+``prepare_scoring(config, catalog)`` validates every ``[[scorecards]]`` and
+``[[compliance]]`` section before any input is read; ``plan.run(dataset)``
+scores the evaluated dataset.  The methods (normalisers, weightings,
+aggregators) are plugins looked up in the catalog, so a third-party plugin
+adds a method by registering it.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections import defaultdict
 
 import attrs
+import numpy as np
 
 from ..catalog import Catalog
 from ..config import Config
 from ..dataset import Dataset
-from ..errors import ConfigError
 from ..model import Finding
-
-
-@attrs.frozen
-class ScoringOutcome:
-    scorecards: tuple[Any, ...] = ()
-    compliance: tuple[Any, ...] = ()
-    findings: tuple[Finding, ...] = ()
+from .compliance import RuleSet, evaluate_rules, parse_compliance
+from .data import Imputation, extract
+from .results import ComplianceResult, ScorecardResult, ScoringOutcome, methods_of, score_rows
+from .sensitivity import analyse
+from .spec import Methods, Scorecard, parse_scorecards
+from .tree import evaluate
 
 
 @attrs.frozen
 class ScoringPlan:
+    """Validated scorecards and rule sets, ready to run on a dataset."""
+
+    scorecards: tuple[Scorecard, ...]
+    compliance: tuple[RuleSet, ...]
+    methods: Methods
+    catalog: Catalog
+
     def run(self, dataset: Dataset) -> ScoringOutcome:
-        return ScoringOutcome()
+        findings: list[Finding] = []
+        # Compliance first: it must judge reported values only, never imputed ones.
+        compliance: list[ComplianceResult] = []
+        for ruleset in self.compliance:
+            result, found = evaluate_rules(ruleset, dataset, self.catalog)
+            compliance.append(result)
+            findings += found
+        cards: list[ScorecardResult] = []
+        imputations: list[Imputation] = []
+        for card in self.scorecards:
+            data = extract(card, dataset, self.catalog)
+            scores = evaluate(card, data, self.methods)
+            findings += data.findings + scores.findings
+            imputations += data.imputations
+            cards.append(
+                ScorecardResult(
+                    name=card.name,
+                    description=card.description,
+                    methods=methods_of(card),
+                    results=tuple(score_rows(card, data, scores)),
+                    weights=tuple(scores.weights),
+                    sensitivity=analyse(card, data, self.methods, scores) if card.sensitivity else None,
+                )
+            )
+        _record_imputations(dataset, imputations)
+        return ScoringOutcome(scorecards=tuple(cards), compliance=tuple(compliance), findings=tuple(findings))
+
+
+def _record_imputations(dataset: Dataset, imputations: list[Imputation]) -> None:
+    """Write imputed values into the dataset, flagged, so the values output
+    shows them marked; a cell two scorecards filled differently stays empty
+    (each scorecard's results still list its own value)."""
+    cells: dict[tuple[str, int], set[float]] = defaultdict(set)
+    for imp in imputations:
+        cells[(imp.key, imp.row)].add(imp.value)
+    for (key, row), values in cells.items():
+        if len(values) != 1:
+            continue
+        column = dataset.columns.setdefault(key, np.full(dataset.size, np.nan))
+        mask = dataset.imputed.setdefault(key, np.zeros(dataset.size, dtype=bool))
+        if np.isnan(column[row]):
+            column[row] = values.pop()
+            mask[row] = True
 
 
 def prepare_scoring(config: Config, catalog: Catalog) -> ScoringPlan:
-    if config.scorecards or config.compliance:
-        raise ConfigError(f"{config.source}: scorecards are not supported yet")
-    return ScoringPlan()
+    """Validate the config's scoring sections against the loaded plugins."""
+    return ScoringPlan(
+        scorecards=parse_scorecards(config.scorecards, catalog, config.source),
+        compliance=parse_compliance(config.compliance, catalog, config.source, config.base_dir),
+        methods=Methods.of(catalog),
+        catalog=catalog,
+    )
+
+
+__all__ = ["ScoringOutcome", "ScoringPlan", "prepare_scoring"]

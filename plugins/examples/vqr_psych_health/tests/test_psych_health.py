@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import vqr_psych_health
+import vqr_psych_health  # type: ignore[import-not-found,unused-ignore]
 from vqr_metrics.testing import ConfigBuilder
 
 

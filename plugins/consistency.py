@@ -1,0 +1,467 @@
+"""Generic consistency checks, driven by what templates declare: relations
+between rows, units, metric bounds, and the year before.  No table is named
+here; table-specific checks live in their table's module and reuse the
+helpers below (``finding_for``, ``label``, ``recompute_check``).
+
+Severities: a certain contradiction (parts above the whole, a percentage
+above 100, a fractional head count) is an error; a suspicious figure (a
+published rate far from its recomputation, a jump between years) is a
+warning.  Counts are compared exactly; other figures get half a unit in the
+last printed place per figure involved.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from vqr_metrics.catalog import Catalog
+from vqr_metrics.dataset import Column, decimals
+from vqr_metrics.model import Check, CheckContext, Finding, Indicator, Severity
+from vqr_metrics.names import normalize_name, normalize_unit
+
+# Units of things counted one by one: their figures are whole and exact.
+COUNT_UNITS = frozenset(normalize_unit(u) for u in ("人", "个", "门", "所", "项", "本", "部", "台", "人次"))
+PERCENT = "%"
+
+_WORD = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*\b")
+_NAME_COUNTS: weakref.WeakKeyDictionary[Catalog, Counter[str]] = weakref.WeakKeyDictionary()
+
+
+# --- naming ------------------------------------------------------------------
+
+
+def label(catalog: Catalog, key: str) -> str:
+    """The Chinese name of ``key``, qualified when several rows print that
+    name: a row repeating its parent's name in another unit gets the unit
+    (教学计划内课程总数（学时）), a row under a parent gets the parent's label
+    (专业教学资源库数—国家级数量—接入国家智慧教育平台数量), others their table."""
+    item = catalog.get(key)
+    if not isinstance(item, Indicator) or _name_counts(catalog)[normalize_name(item.name)] <= 1:
+        return item.name
+    if _same_name_pair(catalog, item):
+        return f"{item.name}（{item.unit}）"
+    if item.parent is not None:
+        return f"{label(catalog, item.parent)}—{item.name}"
+    table = catalog.tables.get(item.table)
+    return f"{item.name}（{table.name}）" if table else item.name
+
+
+def _same_name_pair(catalog: Catalog, item: Indicator) -> bool:
+    """Whether ``item`` and its parent or a child print one name in two units."""
+    name = normalize_name(item.name)
+    if item.parent is not None and normalize_name(catalog.indicators[item.parent].name) == name:
+        return True
+    return any(normalize_name(child.name) == name for child in catalog.children(item.key))
+
+
+def _name_counts(catalog: Catalog) -> Counter[str]:
+    counts = _NAME_COUNTS.get(catalog)
+    if counts is None:
+        # Twins share a name on purpose; count each quantity once.
+        names = {(normalize_name(i.name), catalog.canonical(k)) for k, i in catalog.indicators.items()}
+        counts = Counter(name for name, _ in names)
+        _NAME_COUNTS[catalog] = counts
+    return counts
+
+
+def readable(catalog: Catalog, metric: str) -> str:
+    """A metric's formula with the keys it names shown as Chinese names."""
+    deps = catalog.dependencies.get(metric, {})
+    return _WORD.sub(
+        lambda m: label(catalog, deps[m[0]]) if m[0] in deps else m[0], catalog.metrics[metric].formula
+    )
+
+
+def table_name(catalog: Catalog, key: str) -> str:
+    table = catalog.get(key).table
+    found = catalog.tables.get(table)
+    return found.name if found else table
+
+
+def finding_for(
+    context: CheckContext,
+    i: int,
+    *,
+    severity: Severity,
+    rule: str,
+    message: str,
+    keys: Sequence[str],
+    expected: float | str | None = None,
+    actual: float | str | None = None,
+    tolerance: float | None = None,
+) -> Finding:
+    """A finding about row ``i`` of the dataset naming the indicators
+    ``keys`` by Chinese name, their tables, and where their values came from."""
+    catalog, data = context.catalog, context.dataset
+    entity, year = data.rows[i]
+    tables = dict.fromkeys(t for t in (table_name(catalog, k) for k in keys) if t)
+    provenance = [p for k in keys for p in data.provenance(i, catalog.canonical(k))]
+    return Finding(
+        severity=severity,
+        rule=rule,
+        message=f"{entity} {year}: {message}",
+        entity=entity,
+        year=year,
+        indicators=tuple(dict.fromkeys(label(catalog, k) for k in keys)),
+        expected=expected,
+        actual=actual,
+        tolerance=tolerance,
+        table=" / ".join(tables) or None,
+        provenance=tuple(dict.fromkeys(provenance)),
+    )
+
+
+# --- tolerances ----------------------------------------------------------------
+
+
+def is_count(catalog: Catalog, key: str) -> bool:
+    return normalize_unit(catalog.get(key).unit) in COUNT_UNITS
+
+
+def half_unit(context: CheckContext, key: str, i: int) -> float:
+    """Half a unit in the last place row ``i`` of ``key`` was printed with
+    (the coarsest of its sources); 0 for counts, which are exact."""
+    catalog = context.catalog
+    if is_count(catalog, key):
+        return 0.0
+    provs = context.dataset.provenance(i, catalog.canonical(key))
+    return 0.5 / 10.0 ** min((decimals(p.raw) for p in provs if p.raw), default=0)
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.6g}" if not float(value).is_integer() else f"{value:.0f}"
+
+
+# --- declared relations ----------------------------------------------------------
+
+
+def _children(catalog: Catalog, relation: str) -> dict[str, list[str]]:
+    """Canonical parent key → canonical child keys declared with ``relation``."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for key, ind in catalog.indicators.items():
+        if ind.relation == relation and ind.parent is not None and not ind.column:
+            parent, child = catalog.canonical(ind.parent), catalog.canonical(key)
+            if child not in out[parent]:
+                out[parent].append(child)
+    return out
+
+
+def check_partition(context: CheckContext) -> Iterator[Finding]:
+    """Disjoint parts add up to at most the whole."""
+    data, catalog = context.dataset, context.catalog
+    for parent, parts in _children(catalog, "partition").items():
+        whole = data.column(parent)
+        stack = np.vstack([data.column(k) for k in parts])
+        present = ~np.isnan(stack)
+        total = np.nansum(stack, axis=0)
+        for i in np.flatnonzero(present.any(axis=0) & (total > whole)):
+            shown = [k for k, ok in zip(parts, present[:, i], strict=True) if ok]
+            tol = sum(half_unit(context, k, int(i)) for k in (parent, *shown))
+            if total[i] <= whole[i] + tol + 1e-9:
+                continue
+            terms = " + ".join(f"{label(catalog, k)} {_fmt(data.column(k)[i])}" for k in shown)
+            yield finding_for(
+                context,
+                int(i),
+                severity="error",
+                rule="relation_partition",
+                message=(
+                    f"{terms} = {_fmt(total[i])} exceeds {label(catalog, parent)} {_fmt(whole[i])}: "
+                    f"the parts are disjoint and add up to at most the whole (tolerance {tol:g})"
+                ),
+                keys=(parent, *shown),
+                expected=float(whole[i]),
+                actual=float(total[i]),
+                tolerance=tol,
+            )
+
+
+def check_subset(context: CheckContext) -> Iterator[Finding]:
+    """Each overlapping subset is at most the whole."""
+    data, catalog = context.dataset, context.catalog
+    for parent, subsets in _children(catalog, "subset").items():
+        whole = data.column(parent)
+        for child in subsets:
+            part = data.column(child)
+            for i in np.flatnonzero(part > whole):
+                tol = half_unit(context, parent, int(i)) + half_unit(context, child, int(i))
+                if part[i] <= whole[i] + tol + 1e-9:
+                    continue
+                yield finding_for(
+                    context,
+                    int(i),
+                    severity="error",
+                    rule="relation_subset",
+                    message=(
+                        f"{label(catalog, child)} {_fmt(part[i])} exceeds {label(catalog, parent)} "
+                        f"{_fmt(whole[i])}, which it is part of (tolerance {tol:g})"
+                    ),
+                    keys=(parent, child),
+                    expected=float(whole[i]),
+                    actual=float(part[i]),
+                    tolerance=tol,
+                )
+
+
+def check_other_unit(context: CheckContext) -> Iterator[Finding]:
+    """A row in another unit cannot be positive while the row it qualifies is zero."""
+    data, catalog = context.dataset, context.catalog
+    for parent, children in _children(catalog, "other_unit").items():
+        whole = data.column(parent)
+        for child in children:
+            part = data.column(child)
+            for i in np.flatnonzero((whole == 0) & (part > 0)):
+                yield finding_for(
+                    context,
+                    int(i),
+                    severity="error",
+                    rule="relation_other_unit",
+                    message=(
+                        f"{label(catalog, child)} is {_fmt(part[i])} {catalog.get(child).unit} "
+                        f"while {label(catalog, parent)} is 0"
+                    ),
+                    keys=(parent, child),
+                    expected=0.0,
+                    actual=float(part[i]),
+                    tolerance=0.0,
+                )
+
+
+# --- units and bounds ------------------------------------------------------------
+
+
+def _inputs(catalog: Catalog) -> list[str]:
+    """Canonical input indicator keys, each once."""
+    return list(dict.fromkeys(catalog.canonical(k) for k in catalog.indicators))
+
+
+def check_percent_range(context: CheckContext) -> Iterator[Finding]:
+    """Printed percentages lie within 0–100."""
+    data, catalog = context.dataset, context.catalog
+    for key in _inputs(catalog):
+        if normalize_unit(catalog.get(key).unit) != PERCENT:
+            continue
+        values = data.column(key)
+        for i in np.flatnonzero((values < 0) | (values > 100)):
+            yield finding_for(
+                context,
+                int(i),
+                severity="error",
+                rule="percent_range",
+                message=f"{label(catalog, key)} is {_fmt(values[i])}%, outside 0–100",
+                keys=(key,),
+                expected="0–100",
+                actual=float(values[i]),
+                tolerance=0.0,
+            )
+
+
+def check_non_negative(context: CheckContext) -> Iterator[Finding]:
+    """No printed figure is negative (rates of change are metrics, not inputs)."""
+    data, catalog = context.dataset, context.catalog
+    for key in _inputs(catalog):
+        values = data.column(key)
+        for i in np.flatnonzero(values < 0):
+            yield finding_for(
+                context,
+                int(i),
+                severity="error",
+                rule="non_negative",
+                message=f"{label(catalog, key)} is negative: {_fmt(values[i])}",
+                keys=(key,),
+                expected=">= 0",
+                actual=float(values[i]),
+                tolerance=0.0,
+            )
+
+
+def check_whole_counts(context: CheckContext) -> Iterator[Finding]:
+    """Counts (人, 个, 门, 所, 项, 本, 部, 台, 人次) are whole numbers."""
+    data, catalog = context.dataset, context.catalog
+    for key in _inputs(catalog):
+        if not is_count(catalog, key):
+            continue
+        values = data.column(key)
+        for i in np.flatnonzero(~np.isnan(values) & (values != np.round(values))):
+            yield finding_for(
+                context,
+                int(i),
+                severity="error",
+                rule="whole_counts",
+                message=(
+                    f"{label(catalog, key)} is {_fmt(values[i])} {catalog.get(key).unit}: "
+                    "a count must be a whole number"
+                ),
+                keys=(key,),
+                expected=float(np.round(values[i])),
+                actual=float(values[i]),
+                tolerance=0.0,
+            )
+
+
+def check_metric_bounds(context: CheckContext) -> Iterator[Finding]:
+    """Derived values outside their declared bounds mean inconsistent inputs."""
+    data, catalog = context.dataset, context.catalog
+    for key, metric in catalog.metrics.items():
+        low, high = metric.bounds
+        if low is None and high is None:
+            continue
+        values = data.column(key)
+        out = np.zeros(data.size, dtype=bool)
+        if low is not None:
+            out |= values < low
+        if high is not None:
+            out |= values > high
+        inputs = list(dict.fromkeys(catalog.dependencies.get(key, {}).values()))
+        for i in np.flatnonzero(out):
+            given = ", ".join(f"{label(catalog, k)} {_fmt(data.column(k)[i])}" for k in inputs)
+            yield finding_for(
+                context,
+                int(i),
+                severity="warning",
+                rule="metric_bounds",
+                message=(
+                    f"{metric.name} = {_fmt(values[i])} is outside {_bounds(low, high)} "
+                    f"({readable(catalog, key)} with {given})"
+                ),
+                keys=(key, *inputs),
+                expected=_bounds(low, high),
+                actual=float(values[i]),
+                tolerance=0.0,
+            )
+
+
+def _bounds(low: float | None, high: float | None) -> str:
+    return f"{'' if low is None else _fmt(low)}–{'' if high is None else _fmt(high)}"
+
+
+# --- year over year --------------------------------------------------------------
+
+
+def check_yoy_jump(context: CheckContext) -> Iterator[Finding]:
+    """A printed figure that grew or shrank by more than ``yoy_jump_factor``
+    times since the year before (both years positive).  Derived values follow
+    their inputs, so only inputs are looked at."""
+    data, catalog = context.dataset, context.catalog
+    factor = float(context.options["yoy_jump_factor"])
+    prev = data.prev_index()
+    has = prev >= 0
+    for key in _inputs(catalog):
+        values = data.column(key)
+        before = np.where(has, values[np.where(has, prev, 0)], np.nan)
+        with np.errstate(all="ignore"):
+            ratio = values / before
+        jump = (before > 0) & (values > 0) & ((ratio > factor) | (ratio < 1 / factor))
+        for i in np.flatnonzero(jump):
+            yield finding_for(
+                context,
+                int(i),
+                severity="warning",
+                rule="yoy_jump",
+                message=(
+                    f"{label(catalog, key)} went from {_fmt(before[i])} to {_fmt(values[i])} "
+                    f"(× {ratio[i]:.3g}), beyond the factor {factor:g} allowed between years"
+                ),
+                keys=(key,),
+                expected=float(before[i]),
+                actual=float(values[i]),
+                tolerance=factor,
+            )
+
+
+# --- published vs recomputed -------------------------------------------------------
+
+
+def recompute_findings(
+    context: CheckContext,
+    *,
+    rule: str,
+    published: str,
+    recomputed: Column,
+    how: str,
+    inputs: Iterable[str],
+    tolerance: float,
+    rows: npt.NDArray[np.bool_] | None = None,
+) -> Iterator[Finding]:
+    """Warnings where the printed ``published`` differs from ``recomputed``
+    (computed as ``how`` from ``inputs``) by more than ``tolerance``."""
+    data, catalog = context.dataset, context.catalog
+    printed = data.column(published)
+    off = np.abs(printed - recomputed) > tolerance
+    if rows is not None:
+        off &= rows
+    inputs = tuple(inputs)
+    for i in np.flatnonzero(off):
+        yield finding_for(
+            context,
+            int(i),
+            severity="warning",
+            rule=rule,
+            message=(
+                f"{label(catalog, published)} is printed as {_fmt(printed[i])} but {how} gives "
+                f"{recomputed[i]:.4g} (tolerance ±{tolerance:g})"
+            ),
+            keys=(published, *inputs),
+            expected=round(float(recomputed[i]), 6),
+            actual=float(printed[i]),
+            tolerance=tolerance,
+        )
+
+
+def recompute_check(
+    check_id: str, *, published: str, recomputed: Sequence[str], option: str, default: float
+) -> Check:
+    """A check comparing a printed rate with the first of ``recomputed``
+    (metric keys, in order of preference) that has a value for the row."""
+
+    def run(context: CheckContext) -> Iterator[Finding]:
+        data, catalog = context.dataset, context.catalog
+        tolerance = float(context.options[option])
+        taken = np.zeros(data.size, dtype=bool)
+        for key in recomputed:
+            values = data.column(key)
+            rows = ~taken & ~np.isnan(values)
+            metric = catalog.metrics[key]
+            yield from recompute_findings(
+                context,
+                rule=check_id,
+                published=published,
+                recomputed=values,
+                how=f"{metric.name} = {readable(catalog, key)}",
+                inputs=(key, *dict.fromkeys(catalog.dependencies[key].values())),
+                tolerance=tolerance,
+                rows=rows,
+            )
+            taken |= rows
+
+    return Check(
+        check_id,
+        f"printed {published} vs {' or '.join(recomputed)} beyond {option} (warning)",
+        run,
+        {option: default},
+    )
+
+
+# --- registration ----------------------------------------------------------------
+
+CHECKS: tuple[tuple[str, Callable[[CheckContext], Iterator[Finding]], dict[str, object]], ...] = (
+    ("relation_partition", check_partition, {}),
+    ("relation_subset", check_subset, {}),
+    ("relation_other_unit", check_other_unit, {}),
+    ("percent_range", check_percent_range, {}),
+    ("non_negative", check_non_negative, {}),
+    ("whole_counts", check_whole_counts, {}),
+    ("metric_bounds", check_metric_bounds, {}),
+    ("yoy_jump", check_yoy_jump, {"yoy_jump_factor": 3.0}),
+)
+
+
+def register_checks(register: Callable[[Check], None]) -> None:
+    for check_id, run, options in CHECKS:
+        register(Check(check_id, (run.__doc__ or check_id).split("\n")[0], run, options))

@@ -1,0 +1,59 @@
+"""Report text: every recognised table of a whole report, as users copy it
+out of the published PDF or Word file (tab-separated cells).
+
+The entity is the table's ``名称：…`` line, else the input's ``entity``, else
+the first ``名称`` line of the report, else the report title; the year of a
+``值`` column is the input's ``year``, else the report year of the title
+page.  What is inferred is said in an info finding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from vqr_metrics.catalog import Catalog
+from vqr_metrics.collect import Collector
+from vqr_metrics.model import InputSpec, Reader, ReadOutput
+from vqr_metrics.textio import read_text
+
+from ._report_layout import parse_layout, read_head, text_lines
+from ._report_match import Defaults, TableReader
+
+
+def read_report(spec: InputSpec, catalog: Catalog) -> ReadOutput:
+    text, _ = read_text(spec.path, spec.encoding)
+    lines = text_lines(text)
+    head = read_head(lines)
+    defaults = Defaults(
+        file=spec.path,
+        entity=head.entity,
+        entity_source=f"the report title {head.title!r}" if head.entity else "",
+        entity_line=head.title_line,
+        year=head.year,
+        year_source="the report year on the title page" if head.year else "",
+        year_line=head.year_line,
+    )
+    collect = Collector(catalog, spec)
+    TableReader(catalog, collect, defaults).read(parse_layout(lines))
+    level = spec.level or head.level
+    if level:
+        for entity in {f.entity for f in collect.figures} | set(collect.entities):
+            collect.entities.setdefault(entity, {})["level"] = level
+    return collect.output()
+
+
+def sniff(head: bytes) -> bool:
+    """Text, not a spreadsheet or other binary file."""
+    return b"\x00" not in head and not head.startswith(b"PK\x03\x04")
+
+
+def register_readers(register: Callable[[Reader], None]) -> None:
+    register(
+        Reader(
+            "report_text",
+            "report text copied from a published report: every recognised table (tab-separated cells)",
+            (".txt",),
+            read_report,
+            sniff,
+        )
+    )

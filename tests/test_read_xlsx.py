@@ -1,0 +1,122 @@
+"""XLSX input: sheets in the report layout (one table per sheet, read through
+the templates like report text) and long or wide sheets (like CSV)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from vqr_metrics import Config, InputError, run
+from vqr_metrics.result import Result
+
+openpyxl = pytest.importorskip("openpyxl")
+
+SEEDS = Path(__file__).parents[1] / "examples" / "seeds"
+GAOZHI = SEEDS / "000_26576409a80910f8.txt"
+ZHONGZHI = SEEDS / "002_7d1635ab68301fb1.txt"
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def _run(*inputs: Path | dict[str, object]) -> Result:
+    specs = [i if isinstance(i, dict) else {"path": str(i)} for i in inputs]
+    return run(Config.build(specs, plugins={"entry_points": False}))
+
+
+def _figures(result: Result) -> set[tuple[str, int, str, float | None]]:
+    return {(v.entity, v.year, v.key, v.value) for v in result.values if not v.derived}
+
+
+def _excel_cell(text: str) -> object:
+    """A printed cell as Excel holds it: numbers become numbers."""
+    text = text.strip()
+    if _NUMBER.match(text):
+        return float(text) if "." in text else int(text)
+    return text or None
+
+
+def _put(sheet: object, row: list[object], number_format: str | None = None) -> None:
+    """Append a row; ``number_format`` formats its last cell."""
+    sheet.append(row)  # type: ignore[attr-defined]
+    if number_format:
+        sheet.cell(sheet.max_row, len(row)).number_format = number_format  # type: ignore[attr-defined]
+
+
+def test_report_layout_sheets_read_like_the_report_text(tmp_path: Path) -> None:
+    # 000's appendix (lines 1136-1292): one sheet per 表 N, caption row first, as printed
+    lines = GAOZHI.read_text(encoding="utf-8").splitlines()[1135:1292]
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    sheet = None
+    for line in lines:
+        if line.startswith("表 "):
+            sheet = book.create_sheet(f"附表{len(book.sheetnames) + 1}")
+        assert sheet is not None
+        _put(sheet, [_excel_cell(c) for c in line.split("\t")])
+    path = tmp_path / "appendix.xlsx"
+    book.save(path)
+    text = tmp_path / "appendix.txt"
+    text.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    from_xlsx, from_text = _run(path), _run(text)
+    assert _figures(from_xlsx) == _figures(from_text)
+    assert from_xlsx.summary.cells == from_text.summary.cells == 134
+    assert from_xlsx.summary.cells == from_xlsx.summary.figures + from_xlsx.summary.cell_findings
+    value = next(v for v in from_xlsx.values if v.key == "res_quality_school_platform")
+    (p,) = value.provenance
+    assert p.file == f"{path}#附表3" and p.table == "表 3 教学资源表" and p.raw == "63"
+    assert p.line == 1202 - 1172 + 1  # row of the sheet
+
+
+def test_sheet_name_as_caption_and_number_formats(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "教学资源表"
+    _put(sheet, ["序号", "指标", "单位", "值"])
+    _put(sheet, [1, "生师比", ":", 12.4], "0.00")  # shows 12.40, as 002 line 992 prints it
+    _put(sheet, [2, "双师素质专任教师比例", "%", 0.2411], "0.00%")  # shows 24.11%
+    _put(sheet, [3, "高级专业技术职务专任教师比例", "%", "—"])
+    path = tmp_path / "resources.xlsx"
+    book.save(path)
+    result = _run({"path": str(path), "entity": "呼和浩特市", "year": 2023})
+    assert result.value("呼和浩特市", 2023, "生师比") == 12.4
+    assert result.value("呼和浩特市", 2023, "双师素质专任教师比例") == 24.11
+    raws = {p.raw for v in result.values for p in v.provenance}
+    assert {"12.40", "24.11%"} <= raws
+    assert [f.rule for f in result.findings if f.cell] == ["missing_value"]
+
+
+def test_long_and_wide_sheets_round_trip(tmp_path: Path) -> None:
+    original = _run(ZHONGZHI)
+    inputs = [v for v in original.values if not v.derived]
+    book = openpyxl.Workbook()
+    long = book.active
+    long.title = "long"
+    _put(long, ["名称", "年份", "指标", "值", "单位"])
+    for v in inputs:
+        _put(long, [v.entity, v.year, v.key, v.value, v.unit])
+    wide = book.create_sheet("wide")
+    keys = [v.key for v in inputs]
+    _put(wide, ["entity", "year", *keys])
+    _put(wide, [inputs[0].entity, inputs[0].year, *(v.value for v in inputs)])
+    path = tmp_path / "values.xlsx"
+    book.save(path)
+    for sheet in ("long", "wide"):
+        back = _run({"path": str(path), "sheet": sheet})
+        assert _figures(back) == _figures(original)
+        assert back.summary.cells == back.summary.figures == len(inputs)
+
+
+def test_bad_workbooks_are_one_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "book.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = "计分卡"
+    book.save(path)
+    with pytest.raises(InputError, match=r"no sheet '记分卡'.*did you mean: 计分卡"):
+        _run({"path": str(path), "sheet": "记分卡"})
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(InputError, match=r"not a readable \.xlsx workbook"):
+        _run(broken)
+    assert _run(path).summary.cells == 0  # an empty sheet holds nothing

@@ -1,0 +1,354 @@
+"""Compliance rule sets: thresholds from TOML files, pass/fail per rule
+with the margin, and a verdict per entity and year.
+
+A rule names one or more metrics (the first an entity reported wins, e.g.
+the printed ratio before the recomputed one), a comparison and a threshold,
+either one for every school or one per school type (综合/师范/… from the
+config).  A rule it cannot apply — no value, no type, no threshold for the
+type — is "not assessed" with a finding, never a pass.  The verdict counts
+failed rules through the rule set's ``[[decision]]`` ladder; while rules
+are not assessed and could change the verdict, it is not determined.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ..catalog import Catalog
+from ..config import LEVELS, check_keys, read_toml, table_list
+from ..dataset import Dataset
+from ..errors import ConfigError, FormulaError
+from ..model import Finding
+from ..names import did_you_mean
+from .results import ComplianceResult
+
+OPS: dict[str, Callable[[float, float], bool]] = {
+    "<=": operator.le,
+    ">=": operator.ge,
+    "<": operator.lt,
+    ">": operator.gt,
+}
+_OP_ALIASES = {"≤": "<=", "≥": ">="}
+_TYPE_SEPARATORS = re.compile(r"[/、,，]")
+UNDETERMINED = "未能判定"
+
+_ENTRY: dict[str, tuple[type | tuple[type, ...], bool]] = {
+    "rules": (str, True),
+    "name": (str, False),
+    "type": (str, False),
+    "entities": (list, False),
+    "years": (list, False),
+}
+_FILE: dict[str, tuple[type | tuple[type, ...], bool]] = {
+    "name": (str, True),
+    "source": (str, True),
+    "description": (str, False),
+    "level": (str, False),
+    "rules": (list, True),
+    "decision": (list, False),
+}
+_RULE: dict[str, tuple[type | tuple[type, ...], bool]] = {
+    "id": (str, True),
+    "name": (str, True),
+    "metric": ((str, list), True),
+    "op": (str, True),
+    "threshold": (float, False),
+    "thresholds": (dict, False),
+    "counts": (bool, False),
+    "source": (str, False),
+    "note": (str, False),
+}
+_DECISION: dict[str, tuple[type | tuple[type, ...], bool]] = {
+    "failed": (int, True),
+    "verdict": (str, True),
+    "card": (str, False),
+}
+
+
+@attrs.frozen
+class Rule:
+    id: str
+    name: str
+    keys: tuple[str, ...]
+    op: str
+    threshold: float | None
+    thresholds: Mapping[str, float]  # school type -> threshold
+    counts: bool
+    source: str
+    note: str
+
+
+@attrs.frozen
+class Decision:
+    failed: int
+    verdict: str
+    card: str = ""
+
+
+@attrs.frozen
+class RuleSet:
+    """One ``[[compliance]]`` entry with its rule file loaded."""
+
+    name: str
+    source: str
+    file: str
+    level: str | None
+    rules: tuple[Rule, ...]
+    decisions: tuple[Decision, ...]  # ascending by ``failed``, starting at 0
+    type: str | None
+    entities: tuple[str, ...]
+    years: tuple[int, ...]
+
+    def types(self) -> list[str]:
+        return sorted({t for rule in self.rules for t in rule.thresholds})
+
+    def decide(self, failed: int) -> Decision:
+        return [d for d in self.decisions if d.failed <= failed][-1]
+
+
+def parse_compliance(
+    raws: tuple[Mapping[str, Any], ...], catalog: Catalog, source: str, base_dir: Path
+) -> tuple[RuleSet, ...]:
+    sets = []
+    for n, raw in enumerate(raws, 1):
+        where = f"compliance #{n}"
+        check_keys(raw, _ENTRY, where, source)
+        path = Path(raw["rules"])
+        path = path if path.is_absolute() else base_dir / path
+        if not path.is_file():
+            raise ConfigError(f"{source}: {where}.rules: rule file {path} does not exist")
+        ruleset = load_rule_file(path, catalog)
+        entity_type = raw.get("type")
+        known = ruleset.types()
+        if entity_type is not None and known and entity_type not in known:
+            raise ConfigError(
+                f"{source}: {where}.type {entity_type!r} has no thresholds in {ruleset.file}; "
+                f"known: {', '.join(known)}{did_you_mean(entity_type, known)}"
+            )
+        entities, years = raw.get("entities", []), raw.get("years", [])
+        if not all(isinstance(e, str) for e in entities):
+            raise ConfigError(f"{source}: {where}.entities must be a list of entity names")
+        if not all(isinstance(y, int) and not isinstance(y, bool) for y in years):
+            raise ConfigError(f"{source}: {where}.years must be a list of years (integers)")
+        sets.append(
+            attrs.evolve(
+                ruleset,
+                name=raw.get("name", ruleset.name),
+                type=entity_type,
+                entities=tuple(entities),
+                years=tuple(years),
+            )
+        )
+    return tuple(sets)
+
+
+def load_rule_file(path: Path, catalog: Catalog) -> RuleSet:
+    """Read and validate a rule file (``configs/rules/*.toml``)."""
+    source = str(path)
+    data = read_toml(path, "compliance rule file")
+    check_keys(data, _FILE, "the rule file", source)
+    level = data.get("level")
+    if level is not None and level not in LEVELS:
+        raise ConfigError(f"{source}: level must be one of {', '.join(LEVELS)}, not {level!r}")
+    rules = [
+        _rule(raw, f"rules #{n}", source, catalog)
+        for n, raw in enumerate(table_list(data, "rules", source), 1)
+    ]
+    ids = [r.id for r in rules]
+    if len(set(ids)) != len(ids):
+        raise ConfigError(f"{source}: rule id {next(i for i in ids if ids.count(i) > 1)!r} is used twice")
+    decisions = []
+    for n, raw in enumerate(table_list(data, "decision", source), 1):
+        check_keys(raw, _DECISION, f"decision #{n}", source)
+        if raw["failed"] < 0:
+            raise ConfigError(f"{source}: decision #{n}.failed must be ≥ 0")
+        decisions.append(Decision(raw["failed"], raw["verdict"], raw.get("card", "")))
+    if not decisions:
+        decisions = [Decision(1, "不合格")]
+    if len({d.failed for d in decisions}) != len(decisions):
+        raise ConfigError(f"{source}: two [[decision]] entries have the same failed count")
+    if all(d.failed > 0 for d in decisions):
+        decisions.append(Decision(0, "合格"))
+    return RuleSet(
+        name=data["name"],
+        source=data["source"],
+        file=source,
+        level=level,
+        rules=tuple(rules),
+        decisions=tuple(sorted(decisions, key=lambda d: d.failed)),
+        type=None,
+        entities=(),
+        years=(),
+    )
+
+
+def _rule(raw: Mapping[str, Any], where: str, source: str, catalog: Catalog) -> Rule:
+    check_keys(raw, _RULE, where, source)
+    where = f"{where} ({raw['id']})"
+    names = raw["metric"] if isinstance(raw["metric"], list) else [raw["metric"]]
+    if not names or not all(isinstance(n, str) for n in names):
+        raise ConfigError(f"{source}: {where}.metric must be a name or a list of names (first reported wins)")
+    keys = []
+    for name in names:
+        try:
+            keys.append(catalog.resolve(name))
+        except FormulaError as exc:
+            raise ConfigError(f"{source}: {where}.metric: {exc}") from None
+    op = _OP_ALIASES.get(raw["op"], raw["op"])
+    if op not in OPS:
+        raise ConfigError(f"{source}: {where}.op must be one of {', '.join(OPS)}, not {raw['op']!r}")
+    if ("threshold" in raw) == ("thresholds" in raw):
+        raise ConfigError(f"{source}: {where} needs either threshold = … or [thresholds] by school type")
+    thresholds: dict[str, float] = {}
+    for types, value in raw.get("thresholds", {}).items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"{source}: {where}.thresholds.{types} must be a number")
+        for school_type in filter(None, (t.strip() for t in _TYPE_SEPARATORS.split(types))):
+            if school_type in thresholds:
+                raise ConfigError(f"{source}: {where}.thresholds names type {school_type!r} twice")
+            thresholds[school_type] = float(value)
+    return Rule(
+        id=raw["id"],
+        name=raw["name"],
+        keys=tuple(dict.fromkeys(keys)),
+        op=op,
+        threshold=float(raw["threshold"]) if "threshold" in raw else None,
+        thresholds=thresholds,
+        counts=raw.get("counts", True),
+        source=raw.get("source", ""),
+        note=raw.get("note", ""),
+    )
+
+
+def _value(dataset: Dataset, row: int, keys: tuple[str, ...]) -> tuple[str | None, float | None]:
+    for key in keys:
+        value = float(dataset.column(key)[row])
+        flagged = dataset.imputed.get(key)
+        if not math.isnan(value) and not (flagged is not None and flagged[row]):
+            return key, value
+    return None, None
+
+
+def evaluate_rules(
+    ruleset: RuleSet, dataset: Dataset, catalog: Catalog
+) -> tuple[ComplianceResult, list[Finding]]:
+    results: list[dict[str, Any]] = []
+    verdicts: list[dict[str, Any]] = []
+    findings: list[Finding] = []
+    for row, (entity, year) in enumerate(dataset.rows):
+        attributes = dataset.attributes.get(entity, {})
+        if (ruleset.entities and entity not in ruleset.entities) or (
+            ruleset.years and year not in ruleset.years
+        ):
+            continue
+        if ruleset.level and attributes.get("level", ruleset.level) != ruleset.level:
+            continue
+        school_type = ruleset.type or attributes.get("type")
+        outcomes = []
+        for rule in ruleset.rules:
+            record, finding = _apply(ruleset, rule, dataset, catalog, row, school_type)
+            results.append(record)
+            outcomes.append((rule, record["passed"]))
+            if finding is not None:
+                findings.append(finding)
+        verdicts.append(_verdict(ruleset, entity, year, school_type, outcomes))
+    result = ComplianceResult(
+        name=ruleset.name,
+        source=ruleset.source,
+        file=ruleset.file,
+        level=ruleset.level,
+        results=tuple(results),
+        verdicts=tuple(verdicts),
+    )
+    return result, findings
+
+
+def _apply(
+    ruleset: RuleSet, rule: Rule, dataset: Dataset, catalog: Catalog, row: int, school_type: str | None
+) -> tuple[dict[str, Any], Finding | None]:
+    entity, year = dataset.rows[row]
+    key, value = _value(dataset, row, rule.keys)
+    threshold = rule.threshold if rule.threshold is not None else rule.thresholds.get(school_type or "")
+    reason = ""
+    if value is None:
+        names = " / ".join(catalog.label(k) for k in rule.keys)
+        reason = f"no value for {names}"
+    elif threshold is None:
+        known = ", ".join(rule.thresholds)
+        reason = (
+            f"the school type is not set (type = … on the input or the [[compliance]] entry; known: {known})"
+            if school_type is None
+            else f"no threshold for type {school_type!r} (known: {known})"
+        )
+    passed = None if reason else OPS[rule.op](value, threshold)  # type: ignore[arg-type]
+    margin = None
+    if not reason:
+        assert value is not None and threshold is not None
+        margin = value - threshold if rule.op in (">=", ">") else threshold - value
+    record = {
+        "entity": entity,
+        "year": year,
+        "type": school_type,
+        "rule": rule.name,
+        "rule_id": rule.id,
+        "metric": key or rule.keys[0],
+        "metric_name": catalog.label(key or rule.keys[0]),
+        "value": value,
+        "op": rule.op,
+        "threshold": threshold,
+        "unit": catalog.get(key or rule.keys[0]).unit,
+        "passed": passed,
+        "status": "not assessed" if reason else "pass" if passed else "fail",
+        "margin": margin,
+        "counts": rule.counts,
+        "source": rule.source or ruleset.source,
+        "note": reason or rule.note,
+    }
+    finding = None
+    if reason:
+        finding = Finding(
+            "info" if value is None else "warning",
+            "compliance_not_assessed",
+            f"{ruleset.name}: {rule.name} not assessed for {entity} {year}: {reason}",
+            entity=entity,
+            year=year,
+            indicators=tuple(catalog.label(k) for k in rule.keys),
+            expected=threshold,
+        )
+    return record, finding
+
+
+def _verdict(
+    ruleset: RuleSet,
+    entity: str,
+    year: int,
+    school_type: str | None,
+    outcomes: list[tuple[Rule, bool | None]],
+) -> dict[str, Any]:
+    counted = [(rule, passed) for rule, passed in outcomes if rule.counts]
+    failed = [rule.name for rule, passed in counted if passed is False]
+    open_ = [rule.name for rule, passed in counted if passed is None]
+    low, high = ruleset.decide(len(failed)), ruleset.decide(len(failed) + len(open_))
+    determined = low == high
+    return {
+        "entity": entity,
+        "year": year,
+        "type": school_type,
+        "verdict": low.verdict if determined else UNDETERMINED,
+        "card": low.card if determined else "",
+        "failed": len(failed),
+        "passed": sum(1 for _, passed in counted if passed),
+        "not_assessed": len(open_),
+        "failed_rules": failed,
+        "not_assessed_rules": open_,
+        "at_least": low.verdict,
+        "at_most": high.verdict,
+        "determined": determined,
+    }

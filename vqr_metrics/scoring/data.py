@@ -1,0 +1,179 @@
+"""A scorecard's raw inputs, taken from the dataset once: the rows it
+scores, each leaf's values (first reported key wins), the missing-value
+policy applied (``fail`` raises, ``impute_*`` fills and flags), and the
+groups that normalisation and ranking work within.
+"""
+
+from __future__ import annotations
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from ..catalog import Catalog
+from ..dataset import Dataset
+from ..errors import ScoringError
+from ..model import Finding
+from .spec import Leaf, Scorecard
+
+Array = npt.NDArray[np.float64]
+Mask = npt.NDArray[np.bool_]
+Index = npt.NDArray[np.intp]
+
+
+@attrs.frozen
+class Imputation:
+    """One value a scorecard filled in: written to the dataset flagged as
+    imputed when every scorecard that filled the cell agrees."""
+
+    key: str
+    row: int
+    value: float
+
+
+@attrs.define
+class CardData:
+    rows: list[tuple[str, int]]
+    values: dict[str, Array]  # leaf label -> value per row (NaN = missing)
+    keys: dict[str, list[str | None]]  # leaf label -> key the value came from
+    imputed: dict[str, Mask]
+    groups: list[tuple[int | str, Index]]  # normalisation groups, labelled by year or "all"
+    rank_groups: list[Index]
+    findings: list[Finding] = attrs.field(factory=list)
+    imputations: list[Imputation] = attrs.field(factory=list)
+
+    @property
+    def size(self) -> int:
+        return len(self.rows)
+
+    def reported(self, label: str) -> Mask:
+        return ~np.isnan(self.values[label]) & ~self.imputed[label]
+
+
+def _in_scope(card: Scorecard, dataset: Dataset) -> list[int]:
+    rows = []
+    for i, (entity, year) in enumerate(dataset.rows):
+        if card.entities and entity not in card.entities:
+            continue
+        if card.years and year not in card.years:
+            continue
+        if card.level and dataset.attributes.get(entity, {}).get("level") != card.level:
+            continue
+        rows.append(i)
+    return rows
+
+
+def _groups(rows: list[tuple[str, int]], within: str) -> list[tuple[int | str, Index]]:
+    if within == "all":
+        return [("all", np.arange(len(rows), dtype=np.intp))]
+    years = np.array([year for _, year in rows], dtype=np.int64)
+    return [(int(y), np.flatnonzero(years == y)) for y in sorted(set(years.tolist()))]
+
+
+def extract(card: Scorecard, dataset: Dataset, catalog: Catalog) -> CardData:
+    leaves = card.root.leaves()
+    scope = _in_scope(card, dataset)
+    values: dict[str, Array] = {}
+    keys: dict[str, list[str | None]] = {}
+    for leaf in leaves:
+        column = np.full(len(scope), np.nan)
+        chosen: list[str | None] = [None] * len(scope)
+        for key in reversed(leaf.keys):  # earlier keys overwrite: first reported wins
+            reported = dataset.column(key)[scope]
+            flagged = dataset.imputed.get(key)
+            usable = ~np.isnan(reported) & ~(flagged[scope] if flagged is not None else False)
+            column = np.where(usable, reported, column)
+            for i in np.flatnonzero(usable):
+                chosen[i] = key
+        values[leaf.label], keys[leaf.label] = column, chosen
+    findings: list[Finding] = []
+    any_reported = np.zeros(len(scope), dtype=bool)
+    for found in values.values():
+        any_reported |= ~np.isnan(found)
+    for i in np.flatnonzero(~any_reported):
+        entity, year = dataset.rows[scope[i]]
+        findings.append(
+            Finding(
+                "info",
+                "scorecard_no_data",
+                f"scorecard {card.name!r}: {entity} {year} reports none of its indicators; not scored",
+                entity=entity,
+                year=year,
+            )
+        )
+    kept = np.flatnonzero(any_reported)
+    dataset_rows = [scope[i] for i in kept]
+    rows = [dataset.rows[i] for i in dataset_rows]
+    data = CardData(
+        rows=rows,
+        values={label: v[kept] for label, v in values.items()},
+        keys={label: [k[i] for i in kept] for label, k in keys.items()},
+        imputed={leaf.label: np.zeros(len(rows), dtype=bool) for leaf in leaves},
+        groups=_groups(rows, card.normalize_within),
+        rank_groups=[g for _, g in _groups(rows, card.rank_within)],
+        findings=findings,
+    )
+    for leaf in leaves:
+        if leaf.missing == "fail":
+            _fail_on_missing(card, leaf, data)
+        elif leaf.missing.startswith("impute_"):
+            _impute(card, leaf, data, dataset_rows, catalog)
+    return data
+
+
+def _fail_on_missing(card: Scorecard, leaf: Leaf, data: CardData) -> None:
+    missing = np.flatnonzero(np.isnan(data.values[leaf.label]))
+    if missing.size:
+        entity, year = data.rows[int(missing[0])]
+        more = f" (and {missing.size - 1} more)" if missing.size > 1 else ""
+        raise ScoringError(
+            f"scorecard {card.name!r}: {leaf.label} is not reported for {entity} {year}{more}; "
+            f'missing = "fail" ({leaf.where})'
+        )
+
+
+def _impute(card: Scorecard, leaf: Leaf, data: CardData, dataset_rows: list[int], catalog: Catalog) -> None:
+    """Fill a leaf's gaps within each normalisation group: the mean, or the
+    25th percentile of performance (a low value for higher-is-better, a high
+    one for lower-is-better) so that not reporting never pays."""
+    column = data.values[leaf.label]
+    for group, index in data.groups:
+        gaps = index[np.isnan(column[index])]
+        if not gaps.size:
+            continue
+        reported = column[index][~np.isnan(column[index])]
+        if not reported.size:
+            data.findings.append(
+                Finding(
+                    "warning",
+                    "scorecard_not_imputed",
+                    f"scorecard {card.name!r}: no entity reports {leaf.label} in {group}; nothing to impute "
+                    "from, scored without it",
+                    year=group if isinstance(group, int) else None,
+                    indicators=(leaf.label,),
+                )
+            )
+            continue
+        if leaf.missing == "impute_mean":
+            value, how = float(reported.mean()), f"mean of {reported.size}"
+        else:
+            value = float(np.percentile(reported, 25 if leaf.higher else 75))
+            how = f"{'25th' if leaf.higher else '75th'} percentile of {reported.size}"
+        column[gaps] = value
+        data.imputed[leaf.label][gaps] = True
+        for i in gaps:
+            entity, year = data.rows[int(i)]
+            data.keys[leaf.label][int(i)] = leaf.keys[0]
+            data.imputations.append(Imputation(leaf.keys[0], dataset_rows[int(i)], value))
+            data.findings.append(
+                Finding(
+                    "info",
+                    "scorecard_imputed",
+                    f"scorecard {card.name!r}: {leaf.label} not reported by {entity} {year}; "
+                    f"imputed {value:.6g} ({how} reported in {group}, missing = {leaf.missing!r})",
+                    entity=entity,
+                    year=year,
+                    indicators=(catalog.label(leaf.keys[0]),),
+                    actual=value,
+                )
+            )

@@ -1,0 +1,397 @@
+"""``[[scorecards]]`` config → a validated tree of nodes and leaves.
+
+Every error is a one-line :class:`ConfigError` naming the key, its place in
+the config and the file, with a did-you-mean where one helps.  Options flow
+down the tree: a dimension or indicator without ``normalize``, ``aggregate``,
+``weights``, ``missing``, ``min_coverage``, ``offset`` or a normaliser
+parameter takes its parent's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+
+from ..catalog import Catalog
+from ..config import LEVELS, check_keys, table_list
+from ..errors import ConfigError, FormulaError
+from ..model import Aggregator, Normalizer, Weighting
+from ..names import did_you_mean
+
+Schema = dict[str, tuple[type | tuple[type, ...], bool]]
+
+MISSING = ("reweight", "fail", "impute_mean", "impute_p25")
+WITHIN = ("year", "all")
+DIRECTIONS = ("higher", "lower")
+PERTURB = ("share", "dirichlet", "none")
+# Built-in weightings that never read explicit weights: a weight next to them is a mistake.
+IGNORE_EXPLICIT = frozenset({"equal", "entropy", "critic"})
+# The only aggregation an offset applies to (it keeps the geometric mean off zero).
+OFFSET_AGGREGATORS = frozenset({"geometric"})
+
+DEFAULTS: dict[str, Any] = {
+    "normalize": "minmax",
+    "aggregate": "arithmetic",
+    "weights": "explicit",
+    "missing": "reweight",
+    "min_coverage": 0.5,
+    "offset": 0.0,
+}
+_INHERITED: Schema = {
+    "normalize": (str, False),
+    "aggregate": (str, False),
+    "weights": (str, False),
+    "missing": (str, False),
+    "min_coverage": (float, False),
+    "offset": (float, False),
+}
+_NODE: Schema = {
+    **_INHERITED,
+    "description": (str, False),
+    "indicators": (list, False),
+    "dimensions": (list, False),
+}
+_CARD: Schema = {
+    "name": (str, True),
+    **_NODE,
+    "normalize_within": (str, False),
+    "rank_within": (str, False),
+    "level": (str, False),
+    "entities": (list, False),
+    "years": (list, False),
+    "sensitivity": (dict, False),
+}
+_DIMENSION: Schema = {"name": (str, True), "weight": (float, False), **_NODE}
+_INDICATOR: Schema = {
+    "metric": ((str, list), True),
+    "name": (str, False),
+    "weight": (float, False),
+    "direction": (str, False),
+    "normalize": (str, False),
+    "missing": (str, False),
+}
+_SENSITIVITY: Schema = {
+    "draws": (int, False),
+    "seed": (int, False),
+    "perturb": (str, False),
+    "share": (float, False),
+    "concentration": (float, False),
+    "normalize": (list, False),
+    "aggregate": (list, False),
+    "weights": (list, False),
+    "sweep": (list, False),
+}
+MAX_DRAWS = 100_000
+
+
+@attrs.frozen
+class Leaf:
+    """An indicator of a scorecard: the first of ``keys`` an entity reported."""
+
+    label: str
+    keys: tuple[str, ...]
+    weight: float | None
+    higher: bool
+    normalize: str
+    params: Mapping[str, Any]
+    missing: str
+    where: str
+
+
+@attrs.frozen
+class Node:
+    """A dimension (or the scorecard itself): children aggregated into a score."""
+
+    label: str
+    children: tuple[Node | Leaf, ...]
+    weight: float | None
+    aggregate: str
+    weights: str
+    min_coverage: float
+    offset: float
+    where: str
+
+    def leaves(self) -> list[Leaf]:
+        out: list[Leaf] = []
+        for child in self.children:
+            out += child.leaves() if isinstance(child, Node) else [child]
+        return out
+
+    def nodes(self) -> list[Node]:
+        out: list[Node] = [self]
+        for child in self.children:
+            if isinstance(child, Node):
+                out += child.nodes()
+        return out
+
+
+@attrs.frozen
+class Sensitivity:
+    """``[scorecards.sensitivity]``: Monte Carlo draws and a one-at-a-time sweep."""
+
+    draws: int = 1000
+    seed: int = 0
+    perturb: str = "share"
+    share: float = 0.2
+    concentration: float = 100.0
+    normalize: tuple[str, ...] = ()
+    aggregate: tuple[str, ...] = ()
+    weights: tuple[str, ...] = ()
+    sweep: tuple[float, ...] = (0.5, 0.75, 1.25, 1.5)
+
+
+@attrs.frozen
+class Scorecard:
+    name: str
+    description: str
+    root: Node
+    normalize_within: str
+    rank_within: str
+    level: str | None
+    entities: tuple[str, ...]
+    years: tuple[int, ...]
+    sensitivity: Sensitivity | None
+    source: str
+
+
+@attrs.frozen
+class Methods:
+    """The scoring methods of the catalog, by id."""
+
+    normalizers: Mapping[str, Normalizer]
+    weightings: Mapping[str, Weighting]
+    aggregators: Mapping[str, Aggregator]
+
+    @classmethod
+    def of(cls, catalog: Catalog) -> Methods:
+        items = catalog.items
+        return cls(items["normalizer"], items["weighting"], items["aggregator"])
+
+
+class _Parser:
+    """Parses one scorecard; holds what its messages need."""
+
+    def __init__(self, catalog: Catalog, source: str, params: Sequence[str]) -> None:
+        self.catalog = catalog
+        self.source = source
+        self.params = tuple(params)
+        self.methods = Methods.of(catalog)
+        self.labels: dict[str, str] = {}
+        self.sensitivity: Sensitivity | None = None
+
+    def fail(self, where: str, message: str) -> ConfigError:
+        return ConfigError(f"{self.source}: {where}: {message}")
+
+    def method(self, kind: str, value: Any, where: str, key: str) -> str:
+        known: Mapping[str, Any] = getattr(self.methods, kind)
+        if value not in known:
+            raise self.fail(
+                where,
+                f"unknown {key} method {value!r}; known: {', '.join(sorted(known)) or '(none loaded)'}"
+                f"{did_you_mean(str(value), known)}",
+            )
+        return str(value)
+
+    def choice(self, value: Any, allowed: Sequence[str], where: str, key: str) -> str:
+        if value not in allowed:
+            raise self.fail(
+                where,
+                f"{key} must be one of {' | '.join(allowed)}, not {value!r}"
+                f"{did_you_mean(str(value), allowed)}",
+            )
+        return str(value)
+
+    def card(self, raw: Mapping[str, Any], where: str) -> Scorecard:
+        check_keys(raw, {**_CARD, **self._param_schema()}, where, self.source)
+        self.sensitivity = self._sensitivity(raw.get("sensitivity"), f"{where}.sensitivity")
+        inherited = {**DEFAULTS, **{k: raw[k] for k in (*_INHERITED, *self.params) if k in raw}}
+        root = self.node(raw, where, inherited, weight=None)
+        level = raw.get("level")
+        if level is not None:
+            self.choice(level, LEVELS, where, "level")
+        entities = raw.get("entities", [])
+        if not all(isinstance(e, str) for e in entities):
+            raise self.fail(where, "entities must be a list of entity names")
+        years = raw.get("years", [])
+        if not all(isinstance(y, int) and not isinstance(y, bool) for y in years):
+            raise self.fail(where, "years must be a list of years (integers)")
+        return Scorecard(
+            name=raw["name"],
+            description=raw.get("description", ""),
+            root=root,
+            normalize_within=self.choice(
+                raw.get("normalize_within", "year"), WITHIN, where, "normalize_within"
+            ),
+            rank_within=self.choice(raw.get("rank_within", "year"), WITHIN, where, "rank_within"),
+            level=level,
+            entities=tuple(entities),
+            years=tuple(years),
+            sensitivity=self.sensitivity,
+            source=self.source,
+        )
+
+    def _param_schema(self) -> Schema:
+        return {name: (object, False) for name in self.params}
+
+    def node(
+        self, raw: Mapping[str, Any], where: str, inherited: dict[str, Any], weight: float | None
+    ) -> Node:
+        options = {**inherited, **{k: raw[k] for k in (*_INHERITED, *self.params) if k in raw}}
+        aggregate = self.method("aggregators", options["aggregate"], where, "aggregate")
+        weights = self.method("weightings", options["weights"], where, "weights")
+        self.method("normalizers", options["normalize"], where, "normalize")
+        self.choice(options["missing"], MISSING, where, "missing")
+        min_coverage = float(options["min_coverage"])
+        if not 0 < min_coverage <= 1:
+            raise self.fail(where, f"min_coverage must lie in (0, 1], not {min_coverage:g}")
+        offset = float(options["offset"])
+        if offset < 0:
+            raise self.fail(where, f"offset must be ≥ 0, not {offset:g}")
+        alternatives = self.sensitivity.aggregate if self.sensitivity else ()
+        if "offset" in raw and not OFFSET_AGGREGATORS & {aggregate, *alternatives}:
+            raise self.fail(where, f'offset only applies to aggregate = "geometric", not {aggregate!r}')
+        children: list[Node | Leaf] = []
+        for n, child in enumerate(table_list(raw, "indicators", self.source), 1):
+            children.append(self.leaf(child, f"{where}.indicators #{n}", options))
+        for n, child in enumerate(table_list(raw, "dimensions", self.source), 1):
+            child_where = f"{where}.dimensions #{n}"
+            check_keys(child, {**_DIMENSION, **self._param_schema()}, child_where, self.source)
+            child_where = f"{child_where} ({child['name']})"
+            self._unique(child["name"], child_where, "dimension")
+            children.append(self.node(child, child_where, options, child.get("weight")))
+        if not children:
+            raise self.fail(where, "needs [[…indicators]] or [[…dimensions]]")
+        self._check_weights(children, weights, where)
+        label = str(raw["name"])
+        return Node(label, tuple(children), weight, aggregate, weights, min_coverage, offset, where)
+
+    def _check_weights(self, children: Sequence[Node | Leaf], method: str, where: str) -> None:
+        given = [c for c in children if c.weight is not None]
+        methods = {method, *(self.sensitivity.weights if self.sensitivity else ())}
+        if "explicit" in methods and len(given) != len(children):
+            lacking = next(c for c in children if c.weight is None)
+            raise self.fail(
+                lacking.where,
+                'needs a weight (its parent uses weights = "explicit"; or use weights = "equal")',
+            )
+        if given and methods <= IGNORE_EXPLICIT:
+            raise self.fail(given[0].where, f"weight is not used by weights = {method!r}; remove it")
+        if given and len(given) != len(children):
+            raise self.fail(where, "give every child a weight, or none")
+        for child in given:
+            assert child.weight is not None
+            if not np.isfinite(child.weight) or child.weight < 0:
+                raise self.fail(child.where, f"weight must be a number ≥ 0, not {child.weight!r}")
+        if given and sum(c.weight or 0.0 for c in given) <= 0:
+            raise self.fail(where, "the weights of its children must not all be 0")
+
+    def leaf(self, raw: Mapping[str, Any], where: str, inherited: Mapping[str, Any]) -> Leaf:
+        check_keys(raw, {**_INDICATOR, **self._param_schema()}, where, self.source)
+        names = raw["metric"] if isinstance(raw["metric"], list) else [raw["metric"]]
+        if not names or not all(isinstance(n, str) for n in names):
+            raise self.fail(where, "metric must be a name or a list of names (first reported wins)")
+        keys = []
+        for name in names:
+            try:
+                keys.append(self.catalog.resolve(name))
+            except FormulaError as exc:
+                raise self.fail(f"{where}.metric", str(exc)) from None
+        label = raw.get("name") or self.catalog.label(keys[0])
+        where = f"{where} ({label})"
+        self._unique(label, where, "indicator")
+        normalize = self.method(
+            "normalizers", raw.get("normalize", inherited["normalize"]), where, "normalize"
+        )
+        params = {k: raw.get(k, inherited.get(k)) for k in self.params if k in raw or k in inherited}
+        higher = self.choice(raw.get("direction", "higher"), DIRECTIONS, where, "direction") == "higher"
+        leaf = Leaf(
+            label=label,
+            keys=tuple(dict.fromkeys(keys)),
+            weight=raw.get("weight"),
+            higher=higher,
+            normalize=normalize,
+            params=params,
+            missing=self.choice(raw.get("missing", inherited["missing"]), MISSING, where, "missing"),
+            where=where,
+        )
+        self._dry_run(leaf, raw)
+        return leaf
+
+    def _dry_run(self, leaf: Leaf, raw: Mapping[str, Any]) -> None:
+        """Call each normaliser the leaf may use once, so a missing or bad
+        parameter is a config error now, not a failure after reading inputs."""
+        alternatives = self.sensitivity.normalize if self.sensitivity else ()
+        ids = dict.fromkeys((leaf.normalize, *alternatives))
+        used = {p for i in ids for p in self.methods.normalizers[i].parameters}
+        for key in raw:
+            if key in self.params and key not in used:
+                raise self.fail(leaf.where, f"{key} is not a parameter of normalize = {leaf.normalize!r}")
+        for method_id in ids:
+            normalizer = self.methods.normalizers[method_id]
+            params = {k: v for k, v in leaf.params.items() if k in normalizer.parameters}
+            try:
+                normalizer.normalize(np.array([1.0, 2.0]), leaf.higher, params)
+            except ValueError as exc:
+                raise self.fail(leaf.where, f"normalize = {method_id!r} {exc}") from None
+
+    def _unique(self, label: str, where: str, what: str) -> None:
+        if label in self.labels:
+            raise self.fail(
+                where, f"{what} name {label!r} is used twice (also {self.labels[label]}); give one a name = …"
+            )
+        self.labels[label] = where
+
+    def _sensitivity(self, raw: Any, where: str) -> Sensitivity | None:
+        if raw is None:
+            return None
+        check_keys(raw, _SENSITIVITY, where, self.source)
+        default = Sensitivity()
+        draws = raw.get("draws", default.draws)
+        if not 1 <= draws <= MAX_DRAWS:
+            raise self.fail(where, f"draws must lie in 1–{MAX_DRAWS}, not {draws}")
+        share = float(raw.get("share", default.share))
+        if not 0 <= share < 1:
+            raise self.fail(where, f"share must lie in [0, 1), not {share:g}")
+        concentration = float(raw.get("concentration", default.concentration))
+        if concentration <= 0:
+            raise self.fail(where, f"concentration must be positive, not {concentration:g}")
+        lists = {}
+        for key, kind in (
+            ("normalize", "normalizers"),
+            ("weights", "weightings"),
+            ("aggregate", "aggregators"),
+        ):
+            values = raw.get(key, [])
+            lists[key] = tuple(self.method(kind, v, f"{where}.{key}", key) for v in values)
+        sweep = raw.get("sweep", list(default.sweep))
+        if not all(isinstance(f, (int, float)) and not isinstance(f, bool) and f >= 0 for f in sweep):
+            raise self.fail(where, "sweep must be a list of weight factors ≥ 0 (e.g. [0.5, 1.5])")
+        return Sensitivity(
+            draws=draws,
+            seed=raw.get("seed", default.seed),
+            perturb=self.choice(raw.get("perturb", default.perturb), PERTURB, where, "perturb"),
+            share=share,
+            concentration=concentration,
+            sweep=tuple(float(f) for f in sweep),
+            **lists,
+        )
+
+
+def parse_scorecards(
+    raws: Sequence[Mapping[str, Any]], catalog: Catalog, source: str
+) -> tuple[Scorecard, ...]:
+    """Validate every ``[[scorecards]]`` entry against the loaded methods and metrics."""
+    params = sorted({p for n in catalog.items["normalizer"].values() for p in n.parameters})
+    cards: list[Scorecard] = []
+    for n, raw in enumerate(raws, 1):
+        where = f"scorecards #{n}"
+        if "name" in raw and isinstance(raw["name"], str):
+            where = f"{where} ({raw['name']})"
+        card = _Parser(catalog, source, params).card(raw, where)
+        if any(c.name == card.name for c in cards):
+            raise ConfigError(f"{source}: {where}: another scorecard is named {card.name!r}")
+        cards.append(card)
+    return tuple(cards)
