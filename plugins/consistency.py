@@ -13,8 +13,7 @@ last printed place per figure involved.
 from __future__ import annotations
 
 import re
-import weakref
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
@@ -22,59 +21,24 @@ import numpy.typing as npt
 
 from vqr_metrics.catalog import Catalog
 from vqr_metrics.dataset import Column, decimals
-from vqr_metrics.model import Check, CheckContext, Finding, Indicator, Severity
-from vqr_metrics.names import normalize_name, normalize_unit
+from vqr_metrics.model import Check, CheckContext, Finding, Severity
+from vqr_metrics.names import normalize_unit
 
 # Units of things counted one by one: their figures are whole and exact.
 COUNT_UNITS = frozenset(normalize_unit(u) for u in ("人", "个", "门", "所", "项", "本", "部", "台", "人次"))
 PERCENT = "%"
 
 _WORD = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*\b")
-_NAME_COUNTS: weakref.WeakKeyDictionary[Catalog, Counter[str]] = weakref.WeakKeyDictionary()
 
 
 # --- naming ------------------------------------------------------------------
-
-
-def label(catalog: Catalog, key: str) -> str:
-    """The Chinese name of ``key``, qualified when several rows print that
-    name: a row repeating its parent's name in another unit gets the unit
-    (教学计划内课程总数（学时）), a row under a parent gets the parent's label
-    (专业教学资源库数—国家级数量—接入国家智慧教育平台数量), others their table."""
-    item = catalog.get(key)
-    if not isinstance(item, Indicator) or _name_counts(catalog)[normalize_name(item.name)] <= 1:
-        return item.name
-    if _same_name_pair(catalog, item):
-        return f"{item.name}（{item.unit}）"
-    if item.parent is not None:
-        return f"{label(catalog, item.parent)}—{item.name}"
-    table = catalog.tables.get(item.table)
-    return f"{item.name}（{table.name}）" if table else item.name
-
-
-def _same_name_pair(catalog: Catalog, item: Indicator) -> bool:
-    """Whether ``item`` and its parent or a child print one name in two units."""
-    name = normalize_name(item.name)
-    if item.parent is not None and normalize_name(catalog.indicators[item.parent].name) == name:
-        return True
-    return any(normalize_name(child.name) == name for child in catalog.children(item.key))
-
-
-def _name_counts(catalog: Catalog) -> Counter[str]:
-    counts = _NAME_COUNTS.get(catalog)
-    if counts is None:
-        # Twins share a name on purpose; count each quantity once.
-        names = {(normalize_name(i.name), catalog.canonical(k)) for k, i in catalog.indicators.items()}
-        counts = Counter(name for name, _ in names)
-        _NAME_COUNTS[catalog] = counts
-    return counts
 
 
 def readable(catalog: Catalog, metric: str) -> str:
     """A metric's formula with the keys it names shown as Chinese names."""
     deps = catalog.dependencies.get(metric, {})
     return _WORD.sub(
-        lambda m: label(catalog, deps[m[0]]) if m[0] in deps else m[0], catalog.metrics[metric].formula
+        lambda m: catalog.label(deps[m[0]]) if m[0] in deps else m[0], catalog.metrics[metric].formula
     )
 
 
@@ -108,7 +72,7 @@ def finding_for(
         message=f"{entity} {year}: {message}",
         entity=entity,
         year=year,
-        indicators=tuple(dict.fromkeys(label(catalog, k) for k in keys)),
+        indicators=tuple(dict.fromkeys(catalog.label(k) for k in keys)),
         expected=expected,
         actual=actual,
         tolerance=tolerance,
@@ -165,14 +129,14 @@ def check_partition(context: CheckContext) -> Iterator[Finding]:
             tol = sum(half_unit(context, k, int(i)) for k in (parent, *shown))
             if total[i] <= whole[i] + tol + 1e-9:
                 continue
-            terms = " + ".join(f"{label(catalog, k)} {_fmt(data.column(k)[i])}" for k in shown)
+            terms = " + ".join(f"{catalog.label(k)} {_fmt(data.column(k)[i])}" for k in shown)
             yield finding_for(
                 context,
                 int(i),
                 severity="error",
                 rule="relation_partition",
                 message=(
-                    f"{terms} = {_fmt(total[i])} exceeds {label(catalog, parent)} {_fmt(whole[i])}: "
+                    f"{terms} = {_fmt(total[i])} exceeds {catalog.label(parent)} {_fmt(whole[i])}: "
                     f"the parts are disjoint and add up to at most the whole (tolerance {tol:g})"
                 ),
                 keys=(parent, *shown),
@@ -199,7 +163,7 @@ def check_subset(context: CheckContext) -> Iterator[Finding]:
                     severity="error",
                     rule="relation_subset",
                     message=(
-                        f"{label(catalog, child)} {_fmt(part[i])} exceeds {label(catalog, parent)} "
+                        f"{catalog.label(child)} {_fmt(part[i])} exceeds {catalog.label(parent)} "
                         f"{_fmt(whole[i])}, which it is part of (tolerance {tol:g})"
                     ),
                     keys=(parent, child),
@@ -223,8 +187,8 @@ def check_other_unit(context: CheckContext) -> Iterator[Finding]:
                     severity="error",
                     rule="relation_other_unit",
                     message=(
-                        f"{label(catalog, child)} is {_fmt(part[i])} {catalog.get(child).unit} "
-                        f"while {label(catalog, parent)} is 0"
+                        f"{catalog.label(child)} is {_fmt(part[i])} {catalog.get(child).unit} "
+                        f"while {catalog.label(parent)} is 0"
                     ),
                     keys=(parent, child),
                     expected=0.0,
@@ -254,7 +218,7 @@ def check_percent_range(context: CheckContext) -> Iterator[Finding]:
                 int(i),
                 severity="error",
                 rule="percent_range",
-                message=f"{label(catalog, key)} is {_fmt(values[i])}%, outside 0–100",
+                message=f"{catalog.label(key)} is {_fmt(values[i])}%, outside 0–100",
                 keys=(key,),
                 expected="0–100",
                 actual=float(values[i]),
@@ -273,7 +237,7 @@ def check_non_negative(context: CheckContext) -> Iterator[Finding]:
                 int(i),
                 severity="error",
                 rule="non_negative",
-                message=f"{label(catalog, key)} is negative: {_fmt(values[i])}",
+                message=f"{catalog.label(key)} is negative: {_fmt(values[i])}",
                 keys=(key,),
                 expected=">= 0",
                 actual=float(values[i]),
@@ -295,7 +259,7 @@ def check_whole_counts(context: CheckContext) -> Iterator[Finding]:
                 severity="error",
                 rule="whole_counts",
                 message=(
-                    f"{label(catalog, key)} is {_fmt(values[i])} {catalog.get(key).unit}: "
+                    f"{catalog.label(key)} is {_fmt(values[i])} {catalog.get(key).unit}: "
                     "a count must be a whole number"
                 ),
                 keys=(key,),
@@ -320,7 +284,7 @@ def check_metric_bounds(context: CheckContext) -> Iterator[Finding]:
             out |= values > high
         inputs = list(dict.fromkeys(catalog.dependencies.get(key, {}).values()))
         for i in np.flatnonzero(out):
-            given = ", ".join(f"{label(catalog, k)} {_fmt(data.column(k)[i])}" for k in inputs)
+            given = ", ".join(f"{catalog.label(k)} {_fmt(data.column(k)[i])}" for k in inputs)
             yield finding_for(
                 context,
                 int(i),
@@ -365,7 +329,7 @@ def check_yoy_jump(context: CheckContext) -> Iterator[Finding]:
                 severity="warning",
                 rule="yoy_jump",
                 message=(
-                    f"{label(catalog, key)} went from {_fmt(before[i])} to {_fmt(values[i])} "
+                    f"{catalog.label(key)} went from {_fmt(before[i])} to {_fmt(values[i])} "
                     f"(× {ratio[i]:.3g}), beyond the factor {factor:g} allowed between years"
                 ),
                 keys=(key,),
@@ -404,7 +368,7 @@ def recompute_findings(
             severity="warning",
             rule=rule,
             message=(
-                f"{label(catalog, published)} is printed as {_fmt(printed[i])} but {how} gives "
+                f"{catalog.label(published)} is printed as {_fmt(printed[i])} but {how} gives "
                 f"{recomputed[i]:.4g} (tolerance ±{tolerance:g})"
             ),
             keys=(published, *inputs),

@@ -18,7 +18,7 @@ import numpy as np
 from vqr_metrics.model import Check, CheckContext, Finding, Indicator, Metric, Table
 
 from ._rows import NOT_PRINTED, core_row
-from .consistency import finding_for, label
+from .consistency import finding_for
 
 TABLE = "core_conditions"
 SQM = "万平方米"
@@ -164,8 +164,8 @@ def _fallback(context: CheckContext) -> Iterator[Finding]:
                 severity="info",
                 rule="equivalent_students_fallback",
                 message=(
-                    f"{label(catalog, key)} is over {label(catalog, 'full_time_students')}: "
-                    f"{label(catalog, 'stu_equivalent')} is not known (教发〔2004〕2号 asks for it)"
+                    f"{catalog.label(key)} is over {catalog.label('full_time_students')}: "
+                    f"{catalog.label('stu_equivalent')} is not known (教发〔2004〕2号 asks for it)"
                 ),
                 keys=(key, "stu_equivalent", "full_time_students"),
             )

@@ -19,7 +19,7 @@ from vqr_metrics.dataset import Column
 from vqr_metrics.model import Check, CheckContext, Finding, Indicator, Metric, Table
 
 from ._rows import row
-from .consistency import finding_for, label
+from .consistency import finding_for
 
 TABLE = "satisfaction"
 RESPONDENTS = "调查人次"
@@ -114,8 +114,8 @@ def _groups(context: CheckContext) -> Iterator[Finding]:
                 severity="warning",
                 rule="satisfaction_groups",
                 message=(
-                    f"{label(catalog, group)} {actual[i]:g} differs from its sub-rows "
-                    f"({'、'.join(label(catalog, k) for k in subs)}) weighted by {RESPONDENTS}: "
+                    f"{catalog.label(group)} {actual[i]:g} differs from its sub-rows "
+                    f"({'、'.join(catalog.label(k) for k in subs)}) weighted by {RESPONDENTS}: "
                     f"{expected[i]:.2f} (tolerance ±{tolerance:g} points)"
                 ),
                 keys=(group, *subs),

@@ -32,7 +32,7 @@ def _pivot(records: Sequence[Mapping[str, Any]]) -> tuple[list[str], list[list[s
     columns = sorted({(r["entity"], r["year"]) for r in records}, key=lambda c: (c[0], -c[1]))
     rows: dict[str, list[str]] = {}
     for r in records:
-        row = rows.setdefault(r["key"], [r["name"], r["unit"], *([""] * len(columns))])
+        row = rows.setdefault(r["key"], [r["label"], r["unit"], *([""] * len(columns))])
         row[2 + columns.index((r["entity"], r["year"]))] = _fmt(r["value"]) + (
             "*" if r.get("imputed") else ""
         )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from vqr_metrics_plugins.consistency import COUNT_UNITS, label
+from vqr_metrics_plugins.consistency import COUNT_UNITS
 from vqr_metrics_plugins.table_satisfaction import ROWS as SATISFACTION_ROWS
 
 from tests.fixtures_properties import catalog, covers, dataset_of, relation_parents, run_check
@@ -40,7 +40,7 @@ def test_partition_holds_iff_the_parts_fit_in_the_whole(parent: str, data: st.Da
     assert len(found) == 1
     finding = found[0]
     assert finding.severity == "error" and finding.entity == "甲校" and finding.year == 2023
-    assert finding.indicators[0] == label(CAT, CAT.canonical(parent))
+    assert finding.indicators[0] == CAT.label(CAT.canonical(parent))
     assert finding.expected == sum(values) and finding.actual == sum(values) + excess
 
 
@@ -58,7 +58,7 @@ def test_subset_holds_iff_the_part_is_at_most_the_whole(
     broken = {parent: float(whole), child: float(whole + excess)}
     found = run_check(CAT, "relation_subset", dataset_of(CAT, {ROW: broken}))
     assert [(f.severity, f.indicators, f.expected, f.actual) for f in found] == [
-        ("error", (label(CAT, CAT.canonical(parent)), label(CAT, child)), whole, whole + excess)
+        ("error", (CAT.label(CAT.canonical(parent)), CAT.label(child)), whole, whole + excess)
     ]
 
 
@@ -73,7 +73,7 @@ def test_other_unit_child_cannot_be_positive_under_a_zero_parent(
     found = run_check(CAT, "relation_other_unit", data)
     if parent_value == 0 and child_value > 0:
         assert [(f.severity, f.actual) for f in found] == [("error", child_value)]
-        assert label(CAT, child) in found[0].message
+        assert CAT.label(child) in found[0].message
     else:
         assert found == []
 
@@ -263,7 +263,7 @@ def test_a_group_satisfaction_is_near_its_sub_rows_weighted_by_respondents(
     assert run_check(CAT, "satisfaction_groups", near, options) == []
     far = dataset_of(CAT, {ROW: {**row, group: mean + sign * tolerance * 1.02}})
     found = run_check(CAT, "satisfaction_groups", far, options)
-    assert [(f.severity, f.indicators[0]) for f in found] == [("warning", label(CAT, group))]
+    assert [(f.severity, f.indicators[0]) for f in found] == [("warning", CAT.label(group))]
 
 
 @covers("check", "entrepreneurship_rate")

@@ -134,7 +134,9 @@ def test_fail_on(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_config_declared_metric(tmp_path: Path) -> None:
-    metric = 'key = "teachers_per_100"\nname = "百名学生测试教师数"\nformula = "测试教师数 / 测试在校生数 * 100"\n'
+    metric = (
+        'key = "teachers_per_100"\nname = "百名学生测试教师数"\nformula = "测试教师数 / 测试在校生数 * 100"\n'
+    )
     body = INPUT + "[[metrics]]\n" + metric
     path = write_config(tmp_path, body, DATA)
     from vqr_metrics import run

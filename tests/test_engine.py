@@ -59,7 +59,11 @@ def test_null_never_leaves_as_nan_or_inf(vqr_config: ConfigBuilder) -> None:
 def test_year_over_year_metrics(vqr_config: ConfigBuilder) -> None:
     result = run_tiny(
         vqr_config,
-        [["甲校", 2023, "测试在校生数", 1100], ["甲校", 2022, "测试在校生数", 1000], ["甲校", 2021, "测试在校生数", 0]],
+        [
+            ["甲校", 2023, "测试在校生数", 1100],
+            ["甲校", 2022, "测试在校生数", 1000],
+            ["甲校", 2021, "测试在校生数", 0],
+        ],
     )
     assert result.value("甲校", 2023, "tiny_students_yoy") == pytest.approx(10)
     assert result.value("甲校", 2023, "测试在校生数同比增长率") == pytest.approx(10)

@@ -189,6 +189,6 @@ def test_a_reader_that_loses_cells_is_caught(vqr_config: ConfigBuilder) -> None:
 
     path = vqr_config.write("d.lossy", "x")
     with pytest.raises(
-        PluginError, match="reader 'lossy' .* lost track of cells .* it read 3 but returned 0 values"
+        PluginError, match=r"reader 'lossy' .* lost track of cells .* it read 3 but returned 0 values"
     ):
         vqr_config.add_input(path).run(Lossy, builtins=CORE)

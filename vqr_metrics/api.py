@@ -194,6 +194,7 @@ def collect_values(dataset: Dataset, catalog: Catalog) -> list[Value]:
         column = dataset.columns[key]
         item = catalog.get(key)
         derived = key in dataset.derived
+        label = catalog.label(key)
         imputed = dataset.imputed.get(key)
         for i, (entity, year) in enumerate(dataset.rows):
             x = float(column[i])
@@ -210,6 +211,7 @@ def collect_values(dataset: Dataset, catalog: Catalog) -> list[Value]:
                     derived=derived,
                     provenance=dataset.provenance(i, key),
                     imputed=bool(imputed[i]) if imputed is not None else False,
+                    label=label,
                 )
             )
     return values

@@ -8,7 +8,7 @@ names, orders metrics by dependency and rejects cycles.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -86,6 +86,7 @@ class Catalog:
         self._canonical: dict[str, str] = {}
         self._order: list[str] = []
         self._extra_rows: dict[str, list[Indicator]] = defaultdict(list)
+        self._counts: Counter[str] | None = None
         self.finished = False
 
     # --- registration -------------------------------------------------------
@@ -307,8 +308,34 @@ class Catalog:
         return found  # type: ignore[no-any-return]
 
     def label(self, key: str) -> str:
-        """The Chinese name users see for a key."""
-        return self.get(key).name
+        """The Chinese name users see for a key, qualified when several rows
+        print that name: a row repeating its parent's name in another unit gets
+        the unit (教学计划内课程总数（学时）), a row under a parent gets the
+        parent's label (专业教学资源库数—国家级数量—接入国家智慧教育平台数量),
+        others their table's name."""
+        item = self.get(key)
+        if not isinstance(item, Indicator) or self._name_counts()[normalize_name(item.name)] <= 1:
+            return item.name
+        if self._same_name_pair(item):
+            return f"{item.name}（{item.unit}）"
+        if item.parent is not None:
+            return f"{self.label(item.parent)}—{item.name}"
+        table = self.tables.get(item.table)
+        return f"{item.name}（{table.name}）" if table else item.name
+
+    def _same_name_pair(self, item: Indicator) -> bool:
+        """Whether ``item`` and its parent or a child print one name in two units."""
+        name = normalize_name(item.name)
+        if item.parent is not None and normalize_name(self.indicators[item.parent].name) == name:
+            return True
+        return any(normalize_name(child.name) == name for child in self.children(item.key))
+
+    def _name_counts(self) -> Counter[str]:
+        if self._counts is None or not self.finished:
+            # Twins share a name on purpose; count each quantity once.
+            names = {(normalize_name(i.name), self.canonical(k)) for k, i in self.indicators.items()}
+            self._counts = Counter(name for name, _ in names)
+        return self._counts
 
     @property
     def tables(self) -> dict[str, Table]:

@@ -200,6 +200,8 @@ class Value:
     derived: bool
     provenance: tuple[Provenance, ...] = ()
     imputed: bool = False
+    # The name qualified where several rows print the same one (see Catalog.label).
+    label: str = ""
 
 
 @attrs.frozen

@@ -36,6 +36,7 @@ def value_record(v: Value) -> dict[str, Any]:
         "year": v.year,
         "key": v.key,
         "name": v.name,
+        "label": v.label or v.name,
         "unit": v.unit,
         "value": _number(v.value),
         "derived": v.derived,

@@ -21,9 +21,17 @@ def register_tables(register: Callable[[Table], None]) -> None:
 def register_metrics(register: Callable[[Metric], None]) -> None:
     register(Metric("tiny_ratio", "生师比（测试）", "测试在校生数 / 测试教师数", ":1"))
     register(
-        Metric("tiny_dual_share", "双师比例（测试）", "[“双师”测试教师数] / 测试教师数 * 100", "%", bounds=(0, 100))
+        Metric(
+            "tiny_dual_share",
+            "双师比例（测试）",
+            "[“双师”测试教师数] / 测试教师数 * 100",
+            "%",
+            bounds=(0, 100),
+        )
     )
-    register(Metric("tiny_budget_per_student", "生均测试经费（测试）", "测试经费 * 10000 / 测试在校生数", "元"))
+    register(
+        Metric("tiny_budget_per_student", "生均测试经费（测试）", "测试经费 * 10000 / 测试在校生数", "元")
+    )
 
 
 def _too_many_dual(context: CheckContext) -> Iterator[Finding]:
