@@ -130,18 +130,36 @@ def test_hook_register_writers(vqr_config: ConfigBuilder) -> None:
     assert json.loads(catalog.items["writer"]["json"].write(result))["values"][0]["value"] == 1
 
 
-def test_hook_register_normalizers() -> None:
+def score_with(vqr_config: ConfigBuilder, plugin: object, **card: object) -> dict[str, float]:
+    """Scores of a two-indicator scorecard over two schools, using a plugin's method."""
+    path = vqr_config.csv(
+        "d.csv",
+        [["entity", "year", "测试在校生数", "测试教师数"], ["甲校", 2023, 100, 40], ["乙校", 2023, 50, 10]],
+    )
+    scorecard = {
+        "name": "测试指数",
+        "indicators": [{"metric": "测试在校生数"}, {"metric": "测试教师数"}],
+        **card,
+    }
+    result = vqr_config.add_input(path).run(tiny, plugin, builtins=SCORING, scorecards=[scorecard])
+    (records,) = result.to_records()["scorecards"]
+    return {row["entity"]: row["score"] for row in records["results"]}
+
+
+SCORING = (*CORE, "vqr_metrics_plugins.scoring_methods")
+
+
+def test_hook_register_normalizers(vqr_config: ConfigBuilder) -> None:
     class Half:
         @staticmethod
         def register_normalizers(register: Callable[[Normalizer], None]) -> None:
             register(Normalizer("half", "value / 2", lambda values, higher, params: np.asarray(values) / 2))
 
-    catalog = make_catalog(Half, builtins=CORE)
-    normalize = catalog.items["normalizer"]["half"].normalize
-    assert normalize(np.array([2.0, 4.0]), True, {}).tolist() == [1.0, 2.0]
+    scores = score_with(vqr_config, Half, normalize="half", weights="equal")
+    assert scores == {"甲校": pytest.approx((50 + 20) / 2), "乙校": pytest.approx((25 + 5) / 2)}
 
 
-def test_hook_register_weightings() -> None:
+def test_hook_register_weightings(vqr_config: ConfigBuilder) -> None:
     class First:
         @staticmethod
         def register_weightings(register: Callable[[Weighting], None]) -> None:
@@ -149,23 +167,26 @@ def test_hook_register_weightings() -> None:
                 Weighting("first_only", "all weight on the first child", lambda m, w: np.eye(m.shape[1])[0])
             )
 
-    catalog = make_catalog(First, builtins=CORE)
-    assert catalog.items["weighting"]["first_only"].weigh(np.ones((2, 3)), None).tolist() == [1, 0, 0]
+    scores = score_with(vqr_config, First, normalize="ratio_to_best", weights="first_only")
+    assert scores == {"甲校": pytest.approx(100), "乙校": pytest.approx(50)}
 
 
-def test_hook_register_aggregators() -> None:
+def test_hook_register_aggregators(vqr_config: ConfigBuilder) -> None:
     class Maximum:
         @staticmethod
         def register_aggregators(register: Callable[[Aggregator], None]) -> None:
             def aggregate(m: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
                 scores = m.max(axis=1)
-                return scores, (m == scores[:, None]) * scores[:, None]
+                first = m.argmax(axis=1)
+                contributions = np.zeros_like(m)
+                contributions[np.arange(len(m)), first] = scores
+                return scores, contributions
 
             register(Aggregator("maximum", "best child", aggregate))
 
-    catalog = make_catalog(Maximum, builtins=CORE)
-    scores, _ = catalog.items["aggregator"]["maximum"].aggregate(np.array([[1.0, 3.0]]), np.array([0.5, 0.5]))
-    assert scores.tolist() == [3.0]
+    scores = score_with(vqr_config, Maximum, normalize="ratio_to_best", weights="equal", aggregate="maximum")
+    # 乙校: 在校生数 50/100 → 50, 教师数 10/40 → 25; the best child is 50 (an arithmetic mean gives 37.5)
+    assert scores == {"甲校": pytest.approx(100), "乙校": pytest.approx(50)}
 
 
 @pytest.mark.parametrize("kind", sorted(set(REGISTRATION_HOOKS.values())))
