@@ -7,60 +7,21 @@ the bracketed form as an alias so both spellings match.
 
 from __future__ import annotations
 
-from vqr_metrics.model import Indicator, Relation
+from typing import Any
+
+from vqr_metrics.model import Indicator
 
 
-def row(
-    key: str,
-    name: str,
-    unit: str,
-    *aliases: str,
-    parent: str | None = None,
-    relation: Relation = "none",
-    same_as: str | None = None,
-    description: str = "",
-    table: str = "",
-) -> Indicator:
-    """One template row; ``aliases`` are the other spellings reports print.
-    ``table`` is set only for indicators registered outside the template."""
-    return Indicator(
-        key=key,
-        name=name,
-        unit=unit,
-        table=table,
-        aliases=aliases,
-        parent=parent,
-        relation=relation,
-        same_as=same_as,
-        description=description,
-    )
+def row(key: str, name: str, unit: str, *aliases: str, **options: Any) -> Indicator:
+    """One template row; ``aliases`` are the other spellings reports print and
+    ``options`` the other :class:`Indicator` fields (parent, relation, same_as …)."""
+    return Indicator(key=key, name=name, unit=unit, aliases=aliases, **options)
 
 
-def core_row(
-    key: str,
-    name: str,
-    unit: str,
-    *aliases: str,
-    parent: str | None = None,
-    relation: Relation = "none",
-    same_as: str | None = None,
-    description: str = "",
-    table: str = "",
-) -> Indicator:
+def core_row(key: str, name: str, unit: str, *aliases: str, **options: Any) -> Indicator:
     """A row of a core-data table, also matched as ``name（unit）``."""
     bracketed = (f"{name}（{unit}）",) if unit else ()
-    return row(
-        key,
-        name,
-        unit,
-        *bracketed,
-        *aliases,
-        parent=parent,
-        relation=relation,
-        same_as=same_as,
-        description=description,
-        table=table,
-    )
+    return row(key, name, unit, *bracketed, *aliases, **options)
 
 
 NOT_PRINTED = "Not printed in the seed reports; supply it through CSV/XLSX to enable the metrics that use it."
