@@ -180,3 +180,46 @@ def test_to_pandas_when_installed(tmp_path: Path) -> None:
     values = frames["values"]
     assert set(frames) == {"values", "findings", "scores"}
     assert values.loc[(values.key == "tiny_ratio") & (values.entity == "甲校"), "value"].item() == 15
+
+
+def test_checks_must_be_a_table_and_option_values_keep_their_type(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(ConfigError, match="checks must be a table"):
+        Config.build([], checks=5)
+    path = write_config(tmp_path, INPUT + '[checks]\nfactor = "two"\n', DATA)
+    assert cli.main([str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "[checks].factor must be a number like its default 1.0, not 'two'" in err and str(path) in err
+    path = write_config(tmp_path, INPUT + "[checks]\nfactor = true\n", DATA)
+    assert cli.main([str(path)]) == 2
+    assert "not True" in capsys.readouterr().err
+
+
+def test_output_never_overwrites_an_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_config(tmp_path, INPUT, DATA)
+    before = (tmp_path / "data" / "d.csv").read_text(encoding="utf-8")
+    assert cli.main([str(path), "-o", str(tmp_path / "data" / "d.csv")]) == 2
+    assert "is also an input" in capsys.readouterr().err
+    assert cli.main([str(path), "-o", str(path)]) == 2
+    assert (tmp_path / "data" / "d.csv").read_text(encoding="utf-8") == before
+
+
+def test_output_format_follows_the_output_suffix(tmp_path: Path) -> None:
+    path = write_config(tmp_path, INPUT + '[output]\nformat = "table"\n', DATA)
+    assert cli.main([str(path), "-o", str(tmp_path / "r.json")]) == 0
+    assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["summary"]["cells_read"] == 4
+    assert cli.main([str(path), "-o", str(tmp_path / "r.md")]) == 0
+    assert (tmp_path / "r.md").read_text(encoding="utf-8").startswith("# vqr-score")
+    assert cli.main([str(path), "-o", str(tmp_path / "r.out")]) == 0  # unknown suffix: the config's format
+    assert (tmp_path / "r.out").read_text(encoding="utf-8").startswith("Summary")
+    path = write_config(tmp_path, INPUT + '[output]\npath = "x.csv"\n', DATA)
+    assert cli.main([str(path)]) == 0
+    assert (tmp_path / "x.csv").read_text(encoding="utf-8").startswith("record,")
+
+
+def test_a_folder_as_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "data").mkdir()
+    path = write_config(tmp_path, '[[inputs]]\npath = "data"\n')
+    assert cli.main([str(path)]) == 2
+    assert "is a folder, not a file" in capsys.readouterr().err

@@ -176,6 +176,11 @@ def test_twins_merge_and_conflicts_name_both_sources(vqr_config: ConfigBuilder) 
     (conflict,) = conflicts
     assert conflict.entity == "乙校" and (conflict.expected, conflict.actual) == (10, 12)
     assert {p.file for p in conflict.provenance} == {str(a), str(b)}
+    assert "a.csv (line 3)" in conflict.message and "b.csv (line 3)" in conflict.message
+    # what rests on the conflicted figure says so; what does not, does not
+    flagged = {(v.entity, v.key) for v in result.values if v.conflicted}
+    assert ("乙校", "tiny_students") in flagged
+    assert ("甲校", "tiny_students") not in flagged
     assert conflict.indicators == ("测试在校生数", "在校生总数")
 
 
@@ -214,3 +219,38 @@ def test_values_carry_provenance(vqr_config: ConfigBuilder) -> None:
     (prov,) = value.provenance
     assert prov.line == 2 and prov.raw == "1,200" and prov.file.endswith("data.csv")
     assert not math.isnan(value.value or 0)
+
+
+def test_conflicts_propagate_to_what_is_computed_from_them(vqr_config: ConfigBuilder) -> None:
+    a = vqr_config.csv("a.csv", [["entity", "year", "测试在校生数", "测试教师数"], ["乙校", 2023, 100, 10]])
+    b = vqr_config.csv(
+        "b.csv", [["entity", "year", "测试在校生数"], ["乙校", 2023, 120], ["乙校", 2024, 130]]
+    )
+    result = vqr_config.add_input(a).add_input(b).run(tiny, builtins=CORE)
+    flagged = {(v.year, v.key) for v in result.values if v.conflicted}
+    assert {(2023, "tiny_students"), (2023, "tiny_ratio"), (2024, "tiny_students_yoy")} <= flagged
+    assert (2024, "tiny_students") not in flagged
+
+
+def test_labels_qualify_repeated_names_and_are_accepted_as_names() -> None:
+    class Repeated:
+        @staticmethod
+        def register_tables(register: Callable[[Table], None]) -> None:
+            register(
+                Table(
+                    "tiny_levels",
+                    "层级表",
+                    [
+                        Indicator("tiny_national", "国家级数量", "个"),
+                        Indicator("tiny_national_platform", "接入平台数量", "个", parent="tiny_national"),
+                        Indicator("tiny_provincial", "省级数量", "个"),
+                        Indicator("tiny_provincial_platform", "接入平台数量", "个", parent="tiny_provincial"),
+                    ],
+                )
+            )
+
+    catalog = tiny_catalog(Repeated)
+    assert catalog.label("tiny_provincial_platform") == "省级数量—接入平台数量"
+    assert catalog.label("tiny_provincial_platform_yoy") == "省级数量—接入平台数量同比增长率"
+    assert catalog.resolve("省级数量—接入平台数量") == "tiny_provincial_platform"
+    assert catalog.label("tiny_national") == "国家级数量"

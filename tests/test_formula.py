@@ -261,3 +261,10 @@ def test_work_is_per_node_not_per_row(rows: int) -> None:
     ev = formula.evaluate(parsed, arrays.__getitem__, rows)
     small = formula.evaluate(parsed, {"a": np.zeros(1), "b": np.ones(1)}.__getitem__, 1)
     assert ev.steps == small.steps
+
+
+def test_numbers_beyond_float_range_are_rejected() -> None:
+    with pytest.raises(FormulaError, match="too large"):
+        formula.parse("1" + "0" * 400 + " * a")
+    with pytest.raises(FormulaError, match="too large"):
+        formula.parse("1e400 * a")

@@ -213,3 +213,55 @@ def test_a_reader_that_loses_cells_is_caught(vqr_config: ConfigBuilder) -> None:
         PluginError, match=r"reader 'lossy' .* lost track of cells .* it read 3 but returned 0 values"
     ):
         vqr_config.add_input(path).run(Lossy, builtins=CORE)
+
+
+@pytest.mark.parametrize(
+    ("read", "message"),
+    [
+        (lambda spec, catalog: 1 / 0, "reader 'broken' .* on .*d.broken failed: ZeroDivisionError"),
+        (lambda spec, catalog: 42, "reader 'broken' .* returned int, not a ReadOutput"),
+    ],
+)
+def test_a_failing_reader_is_a_plugin_error(vqr_config: ConfigBuilder, read: object, message: str) -> None:
+    from vqr_metrics.errors import PluginError
+
+    class Broken:
+        @staticmethod
+        def register_readers(register: Callable[[Reader], None]) -> None:
+            register(Reader("broken", "fails", (".broken",), read))  # type: ignore[arg-type]
+
+    path = vqr_config.write("d.broken", "x")
+    with pytest.raises(PluginError, match=message):
+        vqr_config.add_input(path).run(Broken, builtins=CORE)
+
+
+@pytest.mark.parametrize(
+    ("write", "message"),
+    [
+        ("lambda result: 1 / 0", r"writer 'broken' \(plugin .*\) failed: ZeroDivisionError"),
+        ("lambda result: 42", "writer 'broken' .* returned int, not str"),
+    ],
+)
+def test_a_failing_writer_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], write: str, message: str
+) -> None:
+    import re
+
+    from vqr_metrics import cli
+
+    plugin = tmp_path / "broken_writer.py"
+    plugin.write_text(
+        "from vqr_metrics.model import Writer\n"
+        f"WRITE = {write}\n"
+        "def register_writers(register):\n"
+        "    register(Writer('broken', 'fails', WRITE))\n",
+        encoding="utf-8",
+    )
+    config = tmp_path / "c.toml"
+    config.write_text(
+        f'[plugins]\nentry_points = false\nfiles = ["{plugin.as_posix()}"]\n[output]\nformat = "broken"\n',
+        encoding="utf-8",
+    )
+    assert cli.main([str(config)]) == 2
+    err = capsys.readouterr().err
+    assert re.search(message, err) and err.count("\n") == 1

@@ -24,12 +24,13 @@ def catalog_with_file(name: str) -> None:
     ("file", "message"),
     [
         ("broken_import.py", "broken_import.py: failed to load: RuntimeError: this plugin is broken"),
-        ("misspelled_hook.py", "register_tabels"),
+        ("misspelled_hook.py", "unknown hook 'register_tabels'"),
         ("bad_signature.py", "catalog"),
         ("clashing_writer.py", "duplicate writer id 'json'"),
         ("wrong_object.py", "registered Metric"),
         ("failing_hook.py", "register_metrics failed: ValueError: cannot compute"),
         ("bad_formula.py", "metric 'evil'"),
+        ("exits_on_import.py", "failed to load: SystemExit: 3"),
     ],
 )
 def test_broken_plugins_fail_by_name(file: str, message: str) -> None:

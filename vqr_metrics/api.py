@@ -6,8 +6,9 @@ inputs → readers → dataset → metrics → checks → scoring → Result
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import attrs
 import pluggy
@@ -18,11 +19,13 @@ from .config import Config, load_config
 from .dataset import Dataset, build_dataset
 from .declarative import declarations_plugin
 from .engine import evaluate_metrics, run_checks
-from .errors import ConfigError, InputError, PluginError
-from .model import Finding, InputSpec, Reader, ReadOutput, Value
+from .errors import ConfigError, InputError, PluginError, VqrError
+from .model import Finding, InputSpec, Reader, ReadOutput, Value, Writer
 from .names import did_you_mean
 from .pluginmanager import DEFAULT_PLUGINS, build_catalog, make_plugin_manager
 from .result import Result, summarize
+
+T = TypeVar("T")
 
 
 def plugin_manager_for(
@@ -50,11 +53,18 @@ def prepare(config: Config, pm: pluggy.PluginManager | None = None) -> Catalog:
     """Load plugins and check everything in the config that names them,
     before any input is read."""
     catalog = build_catalog(pm or plugin_manager_for(config), year_over_year=config.year_over_year)
-    known_options = {name for check in catalog.items["check"].values() for name in check.options}
-    for key in config.checks:
-        if key not in known_options:
+    defaults = {
+        name: default for check in catalog.items["check"].values() for name, default in check.options.items()
+    }
+    for key, value in config.checks.items():
+        if key not in defaults:
             raise ConfigError(
-                f"{config.source}: unknown key {key!r} in [checks]{did_you_mean(key, known_options)}"
+                f"{config.source}: unknown key {key!r} in [checks]{did_you_mean(key, defaults)}"
+            )
+        if not _same_kind(value, defaults[key]):
+            raise ConfigError(
+                f"{config.source}: [checks].{key} must be {_kind(defaults[key])} like its default "
+                f"{defaults[key]!r}, not {value!r}"
             )
     for check_id in config.disabled_checks:
         if check_id not in catalog.items["check"]:
@@ -62,18 +72,50 @@ def prepare(config: Config, pm: pluggy.PluginManager | None = None) -> Catalog:
                 f"{config.source}: [checks].disable names unknown check {check_id!r}"
                 f"{did_you_mean(check_id, catalog.items['check'])}"
             )
-    writer_of(catalog, config.output.format, config.source)
+    output_format(catalog, config)
     return catalog
 
 
-def writer_of(catalog: Catalog, fmt: str, source: str) -> object:
+def _kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return f"a {type(value).__name__}"
+
+
+def _same_kind(value: object, default: object) -> bool:
+    """Whether a configured option value has the type of its default."""
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(value, bool) and isinstance(default, bool)
+    if isinstance(default, (int, float)):
+        return isinstance(value, (int, float)) and math.isfinite(value)
+    return isinstance(value, type(default))
+
+
+def output_format(catalog: Catalog, config: Config, prefer_suffix: bool = False) -> str:
+    """The writer id a config asks for: ``format`` if set, else the writer
+    whose suffix the output path has, else ``table``.  ``prefer_suffix``
+    lets the path's suffix win over a configured format (``-o x.json``)."""
+    fmt = config.output.format
+    if (fmt is None or prefer_suffix) and config.output.path:
+        suffix = Path(config.output.path).suffix.lower()
+        by_suffix = [w.id for w in catalog.items["writer"].values() if suffix in w.suffixes]
+        fmt = by_suffix[0] if by_suffix else fmt
+    fmt = fmt or "table"
+    writer_of(catalog, fmt, config.source)
+    return fmt
+
+
+def writer_of(catalog: Catalog, fmt: str, source: str) -> Writer:
     writers = catalog.items["writer"]
     if fmt not in writers:
         raise ConfigError(
             f"{source}: unknown output format {fmt!r}; known: {', '.join(sorted(writers))}"
             f"{did_you_mean(fmt, writers)}"
         )
-    return writers[fmt]
+    writer: Writer = writers[fmt]
+    return writer
 
 
 def run(config: Config | str | Path, *, plugin_manager: pluggy.PluginManager | None = None) -> Result:
@@ -110,6 +152,32 @@ def run(config: Config | str | Path, *, plugin_manager: pluggy.PluginManager | N
     )
 
 
+def guarded(call: Callable[[], T], what: str) -> T:
+    """Run plugin code; a user error passes through, anything else becomes a
+    one-line :class:`PluginError` naming the plugin (never a traceback)."""
+    try:
+        return call()
+    except VqrError:
+        raise
+    except (Exception, RecursionError) as exc:
+        text = " ".join(str(exc).split()) or type(exc).__name__
+        raise PluginError(f"{what} failed: {type(exc).__name__}: {text}") from None
+
+
+def render(result: Result, fmt: str) -> str | bytes:
+    """The result in output format ``fmt`` (a writer id)."""
+    assert result.catalog is not None
+    writer: Writer = writer_of(result.catalog, fmt, "--format")
+    origin = result.catalog.origins[("writer", writer.id)]
+    data = guarded(lambda: writer.write(result), f"writer {writer.id!r} ({origin})")
+    expected = bytes if writer.binary else str
+    if not isinstance(data, expected):
+        raise PluginError(
+            f"writer {writer.id!r} ({origin}) returned {type(data).__name__}, not {expected.__name__}"
+        )
+    return data
+
+
 def reader_for(spec: InputSpec, catalog: Catalog) -> Reader:
     """The reader an input names with ``format``, else the one its suffix
     and first bytes select."""
@@ -138,13 +206,17 @@ def reader_for(spec: InputSpec, catalog: Catalog) -> Reader:
 
 def read_input(spec: InputSpec, catalog: Catalog) -> ReadOutput:
     path = Path(spec.path)
+    if path.is_dir():
+        raise InputError(f"input {spec.path} is a folder, not a file")
     if not path.is_file():
         raise InputError(f"input {spec.path} does not exist")
     reader = reader_for(spec, catalog)
-    out = reader.read(spec, catalog)
+    origin = catalog.origins[("reader", reader.id)]
+    out = guarded(lambda: reader.read(spec, catalog), f"reader {reader.id!r} ({origin}) on {spec.path}")
+    if not isinstance(out, ReadOutput):
+        raise PluginError(f"reader {reader.id!r} ({origin}) returned {type(out).__name__}, not a ReadOutput")
     accounted = len(out.figures) + sum(1 for f in out.findings if f.cell)
     if out.cells != accounted:
-        origin = catalog.origins[("reader", reader.id)]
         raise PluginError(
             f"reader {reader.id!r} ({origin}) lost track of cells in {spec.path}: it read {out.cells} "
             f"but returned {len(out.figures)} values and {accounted - len(out.figures)} cell findings"
@@ -212,9 +284,10 @@ def collect_values(dataset: Dataset, catalog: Catalog) -> list[Value]:
                     provenance=dataset.provenance(i, key),
                     imputed=bool(imputed[i]) if imputed is not None else False,
                     label=label,
+                    conflicted=dataset.in_conflict(key, i),
                 )
             )
     return values
 
 
-__all__ = ["plugin_manager_for", "prepare", "read_input", "reader_for", "run"]
+__all__ = ["guarded", "plugin_manager_for", "prepare", "read_input", "reader_for", "render", "run"]

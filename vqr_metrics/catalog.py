@@ -87,6 +87,7 @@ class Catalog:
         self._order: list[str] = []
         self._extra_rows: dict[str, list[Indicator]] = defaultdict(list)
         self._counts: Counter[str] | None = None
+        self._yoy_base: dict[str, str] = {}
         self.finished = False
 
     # --- registration -------------------------------------------------------
@@ -183,6 +184,11 @@ class Catalog:
             self.dependencies[key] = self._resolve_formula(key)
         self._order = self._topological_order()
         self.finished = True
+        # What users see is also what they may type: qualified labels resolve too.
+        for key in [*self.indicators, *self.metrics]:
+            label = normalize_name(self.label(key))
+            if key not in self._by_name[label]:
+                self._by_name[label].append(key)
 
     def _attach_free_indicators(self) -> None:
         """Indicators registered on their own name their table by key or
@@ -239,6 +245,7 @@ class Catalog:
                 description=f"year-over-year change of {base.key}",
             )
             self.origins[("metric", key)] = yoy
+            self._yoy_base[key] = base.key
             self.items["metric"][key] = metric
             self.formulas[key] = formula_mod.parse(metric.formula)
             self._index_names(metric)
@@ -313,6 +320,9 @@ class Catalog:
         the unit (教学计划内课程总数（学时）), a row under a parent gets the
         parent's label (专业教学资源库数—国家级数量—接入国家智慧教育平台数量),
         others their table's name."""
+        base = self._yoy_base.get(key)
+        if base is not None:
+            return f"{self.label(base)}同比增长率"
         item = self.get(key)
         if not isinstance(item, Indicator) or self._name_counts()[normalize_name(item.name)] <= 1:
             return item.name

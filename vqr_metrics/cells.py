@@ -35,7 +35,10 @@ def parse_cell(raw: object) -> Cell:
     if isinstance(raw, bool):
         return Cell("garbage", None, str(raw))
     if isinstance(raw, (int, float)):
-        value = float(raw)
+        try:
+            value = float(raw)
+        except OverflowError:  # an integer beyond float range
+            return Cell("garbage", None, str(raw)[:40])
         return Cell("number", value, str(raw)) if math.isfinite(value) else Cell("garbage", None, str(raw))
     text = str(raw)
     s = unicodedata.normalize("NFKC", text).strip().replace(" ", "")

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+import attrs
 from tabulate import tabulate
 
-from .api import plugin_manager_for, prepare, run
+from .api import output_format, plugin_manager_for, prepare, render, run
 from .config import Config, load_config
 from .errors import VqrError
-from .model import Writer
 from .pluginmanager import build_catalog, plugin_infos
 
 PROG = "vqr-score"
@@ -63,13 +63,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _score(ns: argparse.Namespace) -> int:
     config = load_config(ns.config)
-    output = "-" if ns.output == "-" else ns.output
-    config = config.with_output(ns.format, None if output == "-" else output)
+    to_stdout = ns.output == "-"
+    config = config.with_output(ns.format, None if to_stdout else ns.output)
+    if to_stdout:
+        config = attrs.evolve(config, output=attrs.evolve(config.output, path=None))
+    if config.output.path:
+        _refuse_overwriting_inputs(Path(config.output.path), config, Path(ns.config))
     result = run(config)
     assert result.catalog is not None
-    writer: Writer = result.catalog.items["writer"][config.output.format]
-    data = writer.write(result)
-    if config.output.path and output != "-":
+    from_suffix = ns.format is None and ns.output not in (None, "-")
+    data = render(result, output_format(result.catalog, config, prefer_suffix=from_suffix))
+    if config.output.path:
         path = Path(config.output.path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -87,8 +91,16 @@ def _score(ns: argparse.Namespace) -> int:
     return _exit_status(result.summary.findings, ns.fail_on)
 
 
-def _exit_status(counts: dict[str, int] | object, fail_on: str) -> int:
-    assert isinstance(counts, dict)
+def _refuse_overwriting_inputs(output: Path, config: Config, config_file: Path) -> None:
+    """An output path that names an input or the config would destroy data."""
+    protected = [Path(spec.path) for spec in config.inputs] + [config_file]
+    target = output.resolve()
+    for path in protected:
+        if path.resolve() == target:
+            raise VqrError(f"output {output} is also an input ({path}); choose another output path")
+
+
+def _exit_status(counts: Mapping[str, int], fail_on: str) -> int:
     if fail_on == "never":
         return 0
     worse = ("error",) if fail_on == "error" else ("error", "warning")

@@ -48,13 +48,14 @@ class Collector:
         self.cells += 1
         indicator = self.catalog.indicators[key]
         cell = parse_cell(raw)
-        names = (indicator.name,)
+        label = self.catalog.label(key)
+        names = (label,)
         if entity is None or year is None:
             what = "entity" if entity is None else "year"
             self.cell_finding(
                 "error",
                 f"no_{what}",
-                f"{indicator.name}: no {what} for this value (set {what} = ... on the input)",
+                f"{label}: no {what} for this value (set {what} = ... on the input)",
                 entity,
                 year,
                 names,
@@ -65,7 +66,7 @@ class Collector:
             self.cell_finding(
                 "info",
                 "missing_value",
-                f"{indicator.name}: not reported ({cell.raw or 'blank'})",
+                f"{label}: not reported ({cell.raw or 'blank'})",
                 entity,
                 year,
                 names,
@@ -76,7 +77,7 @@ class Collector:
             self.cell_finding(
                 "error",
                 "unparsable_value",
-                f"{indicator.name}: {cell.raw!r} is not a number",
+                f"{label}: {cell.raw!r} is not a number",
                 entity,
                 year,
                 names,
@@ -88,8 +89,7 @@ class Collector:
             self.cell_finding(
                 "error",
                 "unit_mismatch",
-                f"{indicator.name}: unit {unit!r} given, "
-                f"the indicator is in {indicator.unit!r}; value not used",
+                f"{label}: unit {unit!r} given, the indicator is in {indicator.unit!r}; value not used",
                 entity,
                 year,
                 names,
@@ -103,7 +103,7 @@ class Collector:
             self.cell_finding(
                 "error",
                 "indicator_not_in_year",
-                f"{indicator.name} is declared for report years {span}, not {year}; value not used",
+                f"{label} is declared for report years {span}, not {year}; value not used",
                 entity,
                 year,
                 names,

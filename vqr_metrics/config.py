@@ -21,7 +21,6 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 LEVELS = ("高职", "中职")
-OUTPUT_FORMATS_NOTE = "table | markdown | csv | json | html | xlsx (or a plugin writer's id)"
 
 # section -> key -> (type or types, required)
 _INPUT_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
@@ -62,7 +61,9 @@ _TOP_KEYS = (
 
 @attrs.frozen
 class OutputSpec:
-    format: str = "table"
+    """``format`` None means: from the output path's suffix, else ``table``."""
+
+    format: str | None = None
     path: str | None = None
 
 
@@ -229,14 +230,17 @@ def config_from_dict(data: Mapping[str, Any], source: str, base_dir: Path) -> Co
     if not isinstance(engine, Mapping):
         raise ConfigError(f"{source}: engine must be a table ([engine])")
     check_keys(engine, _ENGINE_KEYS, "[engine]", source)
-    checks = dict(data.get("checks", {}))
+    raw_checks = data.get("checks", {})
+    if not isinstance(raw_checks, Mapping):
+        raise ConfigError(f"{source}: checks must be a table ([checks])")
+    checks = dict(raw_checks)
     disabled = checks.pop("disable", [])
     if not isinstance(disabled, list) or not all(isinstance(d, str) for d in disabled):
         raise ConfigError(f"{source}: [checks].disable must be a list of check ids")
     declarations = {key: table_list(data, key, source) for key in ("metrics", "indicators", "tables")}
     return Config(
         inputs=tuple(inputs),
-        output=OutputSpec(format=output.get("format", "table"), path=out_path),
+        output=OutputSpec(format=output.get("format"), path=out_path),
         plugins=PluginSpec(
             modules=tuple(plugins.get("modules", ())),
             files=files,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 import attrs
 import numpy as np
@@ -36,10 +37,17 @@ class Dataset:
     attributes: dict[str, dict[str, str]] = attrs.field(factory=dict)
     derived: set[str] = attrs.field(factory=set)
     imputed: dict[str, npt.NDArray[np.bool_]] = attrs.field(factory=dict)
+    # Rows of a key whose sources disagree (source_conflict), and of every
+    # derived value computed from such a figure: they stay visible as such.
+    conflicted: dict[str, set[int]] = attrs.field(factory=dict)
 
     @property
     def size(self) -> int:
         return len(self.rows)
+
+    def in_conflict(self, key: str, i: int) -> bool:
+        """Whether row ``i`` of ``key`` rests on sources that disagree."""
+        return i in self.conflicted.get(key, ())
 
     def provenance(self, i: int, key: str) -> tuple[Provenance, ...]:
         """Where the value of row ``i``, column ``key`` was read (empty if derived)."""
@@ -110,6 +118,7 @@ def build_dataset(
             tol = rounding_tolerance(kept.provenance, other.provenance)
             if abs(kept.value - other.value) > tol:
                 findings.append(_conflict(catalog, entity, year, key, kept, other, tol))
+                dataset.conflicted.setdefault(key, set()).add(index[(entity, year)])
         column = dataset.columns.get(key)
         if column is None:
             column = dataset.columns[key] = np.full(len(rows), np.nan)
@@ -136,8 +145,7 @@ def _conflict(
 ) -> Finding:
     a, b = kept.provenance, other.provenance
     names = tuple(dict.fromkeys(catalog.label(f.key) for f in (kept, other)))
-    where_a = a.table or a.file
-    where_b = b.table or b.file
+    where_a, where_b = _where(a), _where(b)
     return Finding(
         severity="error",
         rule="source_conflict",
@@ -151,6 +159,12 @@ def _conflict(
         expected=kept.value,
         actual=other.value,
         tolerance=tol,
-        table=f"{where_a} / {where_b}",
+        table=f"{a.table or a.file} / {b.table or b.file}",
         provenance=(a, b),
     )
+
+
+def _where(p: Provenance) -> str:
+    """A source as a person looks it up: the caption (or file) and the line."""
+    place = p.table or Path(p.file).name
+    return f"{place} (line {p.line})" if p.line is not None else place

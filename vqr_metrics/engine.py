@@ -11,7 +11,7 @@ import numpy as np
 from . import formula as formula_mod
 from .catalog import Catalog
 from .dataset import Dataset
-from .errors import PluginError
+from .errors import PluginError, VqrError
 from .model import CheckContext, Finding
 
 
@@ -38,40 +38,62 @@ def evaluate_metrics(dataset: Dataset, catalog: Catalog) -> list[Finding]:
         values = np.where(applies, ev.values, np.nan)
         dataset.columns[key] = values
         dataset.derived.add(key)
+        _propagate_conflicts(dataset, key, set(deps.values()), parsed.uses_prev, prev_index)
         present = np.zeros(dataset.size, dtype=bool)
         for dep in set(deps.values()):
             present |= ~np.isnan(dataset.column(dep))
         null = np.isnan(values) & applies & present & ~ev.no_prev
         for i in np.flatnonzero(null):
-            findings.append(_null_finding(dataset, catalog, key, int(i), ev))
+            finding = _null_finding(dataset, catalog, key, int(i), ev)
+            if finding is not None:
+                findings.append(finding)
     return findings
+
+
+def _propagate_conflicts(
+    dataset: Dataset, key: str, deps: set[str], uses_prev: bool, prev_index: np.ndarray
+) -> None:
+    """A value computed from a conflicted figure (this year's, or last
+    year's through prev()) is conflicted too."""
+    rows = set().union(*(dataset.conflicted.get(dep, set()) for dep in deps))
+    if uses_prev and rows:
+        rows |= {i for i, p in enumerate(prev_index.tolist()) if p in rows}
+    values = dataset.columns[key]
+    rows = {i for i in rows if not np.isnan(values[i])}
+    if rows:
+        dataset.conflicted[key] = rows
 
 
 def _null_finding(
     dataset: Dataset, catalog: Catalog, key: str, i: int, ev: formula_mod.Evaluation
-) -> Finding:
+) -> Finding | None:
+    """Why a metric has no value in row ``i``, or None when there is nothing
+    to say: a figure of the year before (prev()) was never printed, or the
+    missing inputs do not exist in that year's edition of the tables."""
     metric = catalog.metrics[key]
     entity, year = dataset.rows[i]
-    deps = catalog.dependencies[key]
-    missing = [catalog.label(dep) for dep in dict.fromkeys(deps.values()) if np.isnan(dataset.column(dep)[i])]
-    if ev.zero_division[i] and not missing:
+    deps = list(dict.fromkeys(catalog.dependencies[key].values()))
+    absent = [dep for dep in deps if np.isnan(dataset.column(dep)[i])]
+    if ev.zero_division[i] and not absent:
         severity, rule = "warning", "zero_denominator"
-        message = f"{metric.name}: denominator is zero in {metric.formula}"
-    elif missing or ev.missing[i]:
-        # Inputs of this row are all there: a prev() input of the year before is not.
+        message = f"{catalog.label(key)}: denominator is zero in {metric.formula}"
+    elif absent:
+        if not any(catalog.get(dep).applies_to(year) for dep in absent):
+            return None
         severity, rule = "info", "missing_input"
-        what = ", ".join(missing) or f"an input in {year - 1}"
-        message = f"{metric.name} not computed: no value for {what}"
+        message = f"{catalog.label(key)} not computed: no value for {', '.join(map(catalog.label, absent))}"
+    elif ev.missing[i]:
+        return None
     else:
         severity, rule = "warning", "not_a_number"
-        message = f"{metric.name}: {metric.formula} is not a finite number"
+        message = f"{catalog.label(key)}: {metric.formula} is not a finite number"
     return Finding(
         severity=severity,  # type: ignore[arg-type]
         rule=rule,
         message=message,
         entity=entity,
         year=year,
-        indicators=(metric.name, *missing),
+        indicators=(catalog.label(key), *map(catalog.label, absent)),
         table=metric.table or None,
     )
 
@@ -105,6 +127,8 @@ def run_checks(
         context = CheckContext(dataset=dataset, catalog=catalog, options=options[check_id])
         try:
             produced = list(check.run(context))
+        except VqrError:
+            raise  # e.g. a check rejecting its option's value: the user's to fix
         except Exception as exc:
             origin = catalog.origins[("check", check_id)]
             raise PluginError(f"check {check_id!r} ({origin}) failed: {type(exc).__name__}: {exc}") from None

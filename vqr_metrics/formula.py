@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import itertools
+import math
 import re
 from collections.abc import Callable, Mapping
 
@@ -60,6 +61,7 @@ class Formula:
     tree: ast.Expression = attrs.field(eq=False, repr=False)
     names: tuple[str, ...]
     quoted: Mapping[str, str] = attrs.field(eq=False, repr=False)
+    uses_prev: bool = False
 
     def name_of(self, node: ast.Name) -> str:
         return self.quoted.get(node.id, node.id)
@@ -89,7 +91,13 @@ def parse(text: str) -> Formula:
         raise FormulaError(f"cannot parse formula {text!r}: {reason}") from None
     names: list[str] = []
     _validate(tree.body, text, quoted, names, 1)
-    return Formula(text=text, tree=tree, names=tuple(dict.fromkeys(names)), quoted=quoted)
+    uses_prev = any(
+        isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "prev"
+        for n in ast.walk(tree)
+    )
+    return Formula(
+        text=text, tree=tree, names=tuple(dict.fromkeys(names)), quoted=quoted, uses_prev=uses_prev
+    )
 
 
 def _validate(node: ast.AST, text: str, quoted: dict[str, str], names: list[str], depth: int) -> None:
@@ -102,6 +110,8 @@ def _validate(node: ast.AST, text: str, quoted: dict[str, str], names: list[str]
     if isinstance(node, ast.Constant):
         if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
             raise FormulaError(f"formula {text!r}: only numbers are allowed as constants")
+        if not math.isfinite(_as_float(node.value)):
+            raise FormulaError(f"formula {text!r}: the number {str(node.value)[:20]}… is too large")
     elif isinstance(node, ast.Name):
         if node.id in FUNCTIONS:
             raise FormulaError(f"formula {text!r}: {node.id} is a function; call it")
@@ -146,6 +156,13 @@ def _validate(node: ast.AST, text: str, quoted: dict[str, str], names: list[str]
             sub(arg)
     else:
         raise FormulaError(f"formula {text!r}: {type(node).__name__} is not allowed")
+
+
+def _as_float(value: float) -> float:
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf
 
 
 @attrs.define

@@ -202,6 +202,8 @@ class Value:
     imputed: bool = False
     # The name qualified where several rows print the same one (see Catalog.label).
     label: str = ""
+    # Rests on a figure two sources print differently (see the source_conflict finding).
+    conflicted: bool = False
 
 
 @attrs.frozen

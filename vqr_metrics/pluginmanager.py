@@ -129,7 +129,10 @@ def make_plugin_manager(
         except pluggy.PluginValidationError as exc:
             if pm.is_registered(plugin):
                 pm.unregister(plugin)
-            raise PluginError(f"{origin}: {_one_line(exc)}") from None
+            # pluggy's text names the plugin object by its repr; the origin says it better.
+            text = _one_line(exc).replace(repr(plugin), "").replace(f"Plugin {name!r}", "")
+            text = text.removesuffix(" in plugin").strip()
+            raise PluginError(f"{origin}: {text}") from None
         hooks = tuple(sorted(caller.name for caller in pm.get_hookcallers(plugin) or []))
         infos[name] = PluginInfo(name, source, dist, version, hooks)
 
@@ -148,7 +151,7 @@ def make_plugin_manager(
             origin = Origin(ep.name, dist, version)
             try:
                 plugin = ep.load()
-            except Exception as exc:  # a broken third-party plugin must not crash the run
+            except (Exception, SystemExit) as exc:  # a broken third-party plugin must not crash the run
                 raise PluginError(f"{origin}: failed to load {ep.value}: {_one_line(exc)}") from None
             add(ep.name, plugin, "entry point", dist, version)
     for module_name in modules:
@@ -204,7 +207,7 @@ def _register_for(catalog: Catalog, kind: str, origin: Origin) -> Callable[[obje
 def _import(module_name: str, origin: Origin) -> ModuleType:
     try:
         return importlib.import_module(module_name)
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:
         raise PluginError(f"{origin}: cannot import {module_name}: {_one_line(exc)}") from None
 
 
@@ -225,7 +228,7 @@ def _load_file(path: Path) -> object:
     sys.modules[module_name] = module
     try:
         spec.loader.exec_module(module)
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:
         del sys.modules[module_name]
         raise PluginError(f"plugin file {path}: failed to load: {_one_line(exc)}") from None
     return module

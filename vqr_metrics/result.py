@@ -41,6 +41,7 @@ def value_record(v: Value) -> dict[str, Any]:
         "value": _number(v.value),
         "derived": v.derived,
         "imputed": v.imputed,
+        "conflicted": v.conflicted,
         "provenance": [provenance_record(p) for p in v.provenance],
     }
 
