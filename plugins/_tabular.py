@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import attrs
+
 from vqr_metrics.collect import Collector
 from vqr_metrics.errors import InputError
-from vqr_metrics.model import Finding, Provenance
+from vqr_metrics.model import Provenance
 from vqr_metrics.names import normalize_name
+
+from ._read_rules import parse_year, year_error
 
 ROLES: dict[str, frozenset[str]] = {
     "entity": frozenset({"entity", "名称", "单位名称", "学校", "学校名称", "地区", "区域"}),
@@ -36,6 +40,15 @@ def is_tabular(header: Sequence[str]) -> bool:
     return any(role(h) in ("entity", "year") for h in header)
 
 
+@attrs.frozen
+class _RowKeys:
+    """Where a row's figures go; ``bad_year`` says why they cannot go anywhere."""
+
+    entity: str | None
+    year: int | None
+    bad_year: str = ""
+
+
 def read_rows(file: str, header_line: int, header: Sequence[str], body: Rows, collect: Collector) -> None:
     """Read a long or a wide table; ``file`` is what provenance names."""
     roles = [role(h) for h in header]
@@ -50,17 +63,17 @@ def read_rows(file: str, header_line: int, header: Sequence[str], body: Rows, co
                 key, reason = collect.resolve(name.strip()) if name.strip() else (None, "empty header")
                 wide.append((col, name.strip(), key, reason))
     for line, row in body:
-        entity, year = _row_keys(file, roles, line, row, collect)
+        keys = _row_keys(file, roles, line, row, collect)
         if long:
-            _long(file, roles, line, row, entity, year, collect)
+            _long(file, roles, line, row, keys, collect)
         else:
-            _wide(file, wide, line, row, entity, year, collect)
+            _wide(file, wide, line, row, keys, collect)
         for col in range(len(header), len(row)):
             raw = row[col].strip()
             if raw:
                 collect.unknown(
-                    entity,
-                    year,
+                    keys.entity,
+                    keys.year,
                     "",
                     f"{file}:{line}: cell {col + 1} ({raw!r}) lies beyond the last header column",
                     Provenance(file, line, raw, column=f"#{col + 1}"),
@@ -77,25 +90,37 @@ def _cell(roles: Sequence[str | None], row: Sequence[str], r: str) -> str | None
 
 def _row_keys(
     file: str, roles: Sequence[str | None], line: int, row: Sequence[str], collect: Collector
-) -> tuple[str | None, int | None]:
+) -> _RowKeys:
     entity = _cell(roles, row, "entity") or collect.spec.entity
     year_text = _cell(roles, row, "year")
-    year = collect.spec.year
-    if year_text:
-        try:
-            year = int(float(year_text.replace("年度", "").replace("年", "")))
-        except ValueError:
-            collect.note(
-                Finding(
-                    "error",
-                    "bad_year",
-                    f"{file}:{line}: year {year_text!r} is not a year",
-                    entity=entity,
-                    provenance=(Provenance(file, line, year_text),),
-                )
-            )
-            year = None
-    return entity, year
+    if not year_text:
+        return _RowKeys(entity, collect.spec.year)
+    year = parse_year(year_text)
+    if year is None:
+        return _RowKeys(entity, None, f"{file}:{line}: {year_error(year_text)}")
+    return _RowKeys(entity, year)
+
+
+def _put(
+    collect: Collector,
+    keys: _RowKeys,
+    name: str,
+    key: str | None,
+    reason: str,
+    raw: str,
+    prov: Provenance,
+    unit: str | None = None,
+) -> None:
+    """One cell: a figure, or a finding why not."""
+    if keys.bad_year:
+        name = collect.catalog.indicators[key].name if key is not None else name
+        collect.unknown(
+            keys.entity, None, name, f"{keys.bad_year}; {name or 'the value'} not read", prov, "bad_year"
+        )
+    elif key is None:
+        collect.unknown(keys.entity, keys.year, name, reason, prov)
+    else:
+        collect.cell(keys.entity, keys.year, key, raw, prov, unit=unit)
 
 
 def _long(
@@ -103,8 +128,7 @@ def _long(
     roles: Sequence[str | None],
     line: int,
     row: Sequence[str],
-    entity: str | None,
-    year: int | None,
+    keys: _RowKeys,
     collect: Collector,
 ) -> None:
     name = _cell(roles, row, "indicator") or ""
@@ -112,10 +136,7 @@ def _long(
     unit = _cell(roles, row, "unit")
     prov = Provenance(file, line, raw, column=name)
     key, reason = collect.resolve(name) if name else (None, "no indicator named")
-    if key is None:
-        collect.unknown(entity, year, name, f"{file}:{line}: {reason}", prov)
-    else:
-        collect.cell(entity, year, key, raw, prov, unit=unit or None)
+    _put(collect, keys, name, key, f"{file}:{line}: {reason}", raw, prov, unit or None)
 
 
 def _wide(
@@ -123,14 +144,10 @@ def _wide(
     columns: Sequence[tuple[int, str, str | None, str]],
     line: int,
     row: Sequence[str],
-    entity: str | None,
-    year: int | None,
+    keys: _RowKeys,
     collect: Collector,
 ) -> None:
     for col, name, key, reason in columns:
         raw = row[col].strip() if col < len(row) else ""
         prov = Provenance(file, line, raw, column=name)
-        if key is None:
-            collect.unknown(entity, year, name, f"{file}:{line}: column {name!r}: {reason}", prov)
-        else:
-            collect.cell(entity, year, key, raw, prov)
+        _put(collect, keys, name, key, f"{file}:{line}: column {name!r}: {reason}", raw, prov)

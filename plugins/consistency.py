@@ -8,21 +8,31 @@ above 100, a fractional head count) is an error; a suspicious figure (a
 published rate far from its recomputation, a jump between years) is a
 warning.  Counts are compared exactly; other figures get half a unit in the
 last printed place per figure involved.
+
+A comparison that rests on a figure whose sources disagree (the engine
+reports that as ``source_conflict``) is not a problem of its own: it becomes
+an info note naming the conflicted figure.  Option values are type-checked
+by the core; their ranges are checked here, when a check starts.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
+import attrs
 import numpy as np
 import numpy.typing as npt
 
+from vqr_metrics import formula as formula_mod
 from vqr_metrics.catalog import Catalog
-from vqr_metrics.dataset import Column, decimals
+from vqr_metrics.cells import parse_cell
+from vqr_metrics.dataset import Column, Dataset, decimals
+from vqr_metrics.errors import ConfigError, FormulaError
 from vqr_metrics.model import Check, CheckContext, Finding, Severity
-from vqr_metrics.names import normalize_unit
+from vqr_metrics.names import did_you_mean, normalize_unit
 
 # Units of things counted one by one: their figures are whole and exact.
 COUNT_UNITS = frozenset(normalize_unit(u) for u in ("人", "个", "门", "所", "项", "本", "部", "台", "人次"))
@@ -59,11 +69,23 @@ def finding_for(
     expected: float | str | None = None,
     actual: float | str | None = None,
     tolerance: float | None = None,
+    conflicted: Sequence[str] = (),
+    conflict_rule: str = "compared_with_conflict",
 ) -> Finding:
     """A finding about row ``i`` of the dataset naming the indicators
-    ``keys`` by Chinese name, their tables, and where their values came from."""
+    ``keys`` by Chinese name, their tables, and where their values came from.
+
+    ``conflicted`` (see :func:`conflicted_inputs`) are the figures compared
+    whose sources disagree: the finding is then an info note ``conflict_rule``
+    saying so, since the source_conflict error already reports the problem."""
     catalog, data = context.catalog, context.dataset
     entity, year = data.rows[i]
+    if conflicted:
+        names = "、".join(catalog.label(k) for k in conflicted)
+        message = (
+            f"{message}; not a {severity}: it rests on {names}, whose sources disagree (see source_conflict)"
+        )
+        severity, rule, keys = "info", conflict_rule, (*keys, *conflicted)
     tables = dict.fromkeys(t for t in (table_name(catalog, k) for k in keys) if t)
     provenance = [p for k in keys for p in data.provenance(i, catalog.canonical(k))]
     return Finding(
@@ -79,6 +101,122 @@ def finding_for(
         table=" / ".join(tables) or None,
         provenance=tuple(dict.fromkeys(provenance)),
     )
+
+
+def conflicted_inputs(context: CheckContext, keys: Iterable[str], *rows: int) -> tuple[str, ...]:
+    """The printed figures behind ``keys`` (indicators or metrics) whose
+    sources disagree in any of ``rows``; a metric conflicted only through
+    prev() is named itself."""
+    data, catalog = context.dataset, context.catalog
+    found: list[str] = []
+    for i in rows:
+        pending = [catalog.canonical(k) for k in keys]
+        seen: set[str] = set()
+        while pending:
+            key = pending.pop(0)
+            if key in seen or not data.in_conflict(key, i):
+                continue
+            seen.add(key)
+            behind = [d for d in catalog.dependencies.get(key, {}).values() if data.in_conflict(d, i)]
+            if behind:
+                pending.extend(behind)
+            else:
+                found.append(key)
+    return tuple(dict.fromkeys(found))
+
+
+# --- options ---------------------------------------------------------------------
+
+
+def number_option(
+    context: CheckContext, name: str, *, above: float | None = None, at_least: float | None = None
+) -> float:
+    """The ``[checks]`` option ``name``: a finite number greater than
+    ``above`` and at least ``at_least``, else a :class:`ConfigError`."""
+    value = context.options[name]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ConfigError(f"[checks] {name} must be a finite number, not {value!r}")
+    if above is not None and not value > above:
+        raise ConfigError(f"[checks] {name} must be greater than {above:g}, not {value!r}")
+    if at_least is not None and not value >= at_least:
+        raise ConfigError(f"[checks] {name} must be at least {at_least:g}, not {value!r}")
+    return float(value)
+
+
+def indicator_option(context: CheckContext, name: str) -> str:
+    """The canonical key of the input indicator the ``[checks]`` option
+    ``name`` names, else a :class:`ConfigError` (with did-you-mean)."""
+    catalog = context.catalog
+    value = str(context.options[name])
+    try:
+        key = catalog.resolve(value)
+    except FormulaError as exc:
+        raise ConfigError(f"[checks] {name}: {exc}") from None
+    if key not in catalog.indicators:
+        known = [catalog.label(k) for k in catalog.indicators]
+        raise ConfigError(
+            f"[checks] {name} must name an input indicator, not the metric {value!r}"
+            f"{did_you_mean(value, known)}"
+        )
+    return key
+
+
+# --- recomputations ----------------------------------------------------------------
+
+
+@attrs.frozen
+class Recomputation:
+    """A formula over dataset columns, evaluated by the engine's formula
+    machinery (a zero or missing denominator gives null, never inf)."""
+
+    formula: formula_mod.Formula
+    # Each name the formula uses → the canonical key it refers to.
+    deps: Mapping[str, str]
+
+    @classmethod
+    def of_metric(cls, catalog: Catalog, key: str) -> Recomputation:
+        return cls(catalog.formulas[key], catalog.dependencies[key])
+
+    @classmethod
+    def parse(cls, catalog: Catalog, text: str) -> Recomputation:
+        formula = formula_mod.parse(text)
+        return cls(formula, {name: catalog.resolve(name) for name in formula.names})
+
+    def column(self, data: Dataset) -> Column:
+        return formula_mod.evaluate(
+            self.formula, lambda name: data.column(self.deps[name]), data.size, data.prev_index()
+        ).values
+
+    def at(self, data: Dataset, i: int, key: str, value: float) -> float | None:
+        """Row ``i`` recomputed with ``value`` in place of ``key`` (null with prev())."""
+
+        def column(name: str) -> Column:
+            dep = self.deps[name]
+            return np.array([value if dep == key else data.column(dep)[i]], dtype=np.float64)
+
+        out = float(formula_mod.evaluate(self.formula, column, 1).values[0])
+        return None if math.isnan(out) else out
+
+
+def with_each_source(context: CheckContext, how: Recomputation, i: int, conflicted: Sequence[str]) -> str:
+    """What ``how`` gives in row ``i`` with each printed value of a
+    conflicted input it uses directly, the kept one first (``""`` when that
+    is not simple)."""
+    data, catalog = context.dataset, context.catalog
+    parts: list[str] = []
+    for key in conflicted:
+        if key not in how.deps.values():
+            continue
+        kept = float(data.column(key)[i])
+        cells = [parse_cell(p.raw) for p in data.provenance(i, key)]
+        printed = dict.fromkeys(
+            [kept, *(c.value for c in cells if c.kind == "number" and c.value is not None)]
+        )
+        gives = [(v, how.at(data, i, key, v)) for v in printed]
+        if len(gives) > 1 and all(out is not None for _, out in gives):
+            each = [f"with {_fmt(v)} it gives {out:.4g}" for v, out in gives]
+            parts.append(f"{catalog.label(key)}: {each[0]} (kept), {', '.join(each[1:])}")
+    return "".join(f"; {part}" for part in parts)
 
 
 # --- tolerances ----------------------------------------------------------------
@@ -143,6 +281,7 @@ def check_partition(context: CheckContext) -> Iterator[Finding]:
                 expected=float(whole[i]),
                 actual=float(total[i]),
                 tolerance=tol,
+                conflicted=conflicted_inputs(context, (parent, *shown), int(i)),
             )
 
 
@@ -170,6 +309,7 @@ def check_subset(context: CheckContext) -> Iterator[Finding]:
                     expected=float(whole[i]),
                     actual=float(part[i]),
                     tolerance=tol,
+                    conflicted=conflicted_inputs(context, (parent, child), int(i)),
                 )
 
 
@@ -194,6 +334,7 @@ def check_other_unit(context: CheckContext) -> Iterator[Finding]:
                     expected=0.0,
                     actual=float(part[i]),
                     tolerance=0.0,
+                    conflicted=conflicted_inputs(context, (parent, child), int(i)),
                 )
 
 
@@ -291,13 +432,14 @@ def check_metric_bounds(context: CheckContext) -> Iterator[Finding]:
                 severity="warning",
                 rule="metric_bounds",
                 message=(
-                    f"{metric.name} = {_fmt(values[i])} is outside {_bounds(low, high)} "
+                    f"{catalog.label(key)} = {_fmt(values[i])} is outside {_bounds(low, high)} "
                     f"({readable(catalog, key)} with {given})"
                 ),
                 keys=(key, *inputs),
                 expected=_bounds(low, high),
                 actual=float(values[i]),
                 tolerance=0.0,
+                conflicted=conflicted_inputs(context, (key,), int(i)),
             )
 
 
@@ -313,7 +455,7 @@ def check_yoy_jump(context: CheckContext) -> Iterator[Finding]:
     times since the year before (both years positive).  Derived values follow
     their inputs, so only inputs are looked at."""
     data, catalog = context.dataset, context.catalog
-    factor = float(context.options["yoy_jump_factor"])
+    factor = number_option(context, "yoy_jump_factor", above=1)
     prev = data.prev_index()
     has = prev >= 0
     for key in _inputs(catalog):
@@ -336,6 +478,7 @@ def check_yoy_jump(context: CheckContext) -> Iterator[Finding]:
                 expected=float(before[i]),
                 actual=float(values[i]),
                 tolerance=factor,
+                conflicted=conflicted_inputs(context, (key,), int(i), int(prev[i])),
             )
 
 
@@ -351,10 +494,13 @@ def recompute_findings(
     how: str,
     inputs: Iterable[str],
     tolerance: float,
+    recomputation: Recomputation,
     rows: npt.NDArray[np.bool_] | None = None,
 ) -> Iterator[Finding]:
     """Warnings where the printed ``published`` differs from ``recomputed``
-    (computed as ``how`` from ``inputs``) by more than ``tolerance``."""
+    (computed by ``recomputation``, described as ``how``, from ``inputs``) by
+    more than ``tolerance``; an info note ``recompute_from_conflict`` with
+    what each source's value gives where an input's sources disagree."""
     data, catalog = context.dataset, context.catalog
     printed = data.column(published)
     off = np.abs(printed - recomputed) > tolerance
@@ -362,7 +508,8 @@ def recompute_findings(
         off &= rows
     inputs = tuple(inputs)
     for i in np.flatnonzero(off):
-        yield finding_for(
+        conflicted = conflicted_inputs(context, (published, *inputs), int(i))
+        finding = finding_for(
             context,
             int(i),
             severity="warning",
@@ -375,7 +522,11 @@ def recompute_findings(
             expected=round(float(recomputed[i]), 6),
             actual=float(printed[i]),
             tolerance=tolerance,
+            conflicted=conflicted,
+            conflict_rule="recompute_from_conflict",
         )
+        detail = with_each_source(context, recomputation, int(i), conflicted)
+        yield attrs.evolve(finding, message=finding.message + detail) if detail else finding
 
 
 def recompute_check(
@@ -386,20 +537,20 @@ def recompute_check(
 
     def run(context: CheckContext) -> Iterator[Finding]:
         data, catalog = context.dataset, context.catalog
-        tolerance = float(context.options[option])
+        tolerance = number_option(context, option, at_least=0)
         taken = np.zeros(data.size, dtype=bool)
         for key in recomputed:
             values = data.column(key)
             rows = ~taken & ~np.isnan(values)
-            metric = catalog.metrics[key]
             yield from recompute_findings(
                 context,
                 rule=check_id,
                 published=published,
                 recomputed=values,
-                how=f"{metric.name} = {readable(catalog, key)}",
+                how=f"{catalog.label(key)} = {readable(catalog, key)}",
                 inputs=(key, *dict.fromkeys(catalog.dependencies[key].values())),
                 tolerance=tolerance,
+                recomputation=Recomputation.of_metric(catalog, key),
                 rows=rows,
             )
             taken |= rows

@@ -15,11 +15,13 @@ from vqr_metrics.errors import InputError
 from vqr_metrics.model import InputSpec, Reader, ReadOutput
 from vqr_metrics.textio import read_text
 
+from ._read_rules import require_content, warn_if_nothing_read
 from ._tabular import read_rows
 
 
 def read_csv(spec: InputSpec, catalog: Catalog) -> ReadOutput:
     text, _ = read_text(spec.path, spec.encoding)
+    require_content(spec.path, text)
     first = text.lstrip().split("\n", 1)[0]
     delimiter = "\t" if "\t" in first and "," not in first else ","
     try:
@@ -27,11 +29,11 @@ def read_csv(spec: InputSpec, catalog: Catalog) -> ReadOutput:
     except csv.Error as exc:
         raise InputError(f"input {spec.path}: not valid CSV: {exc}") from None
     numbered = [(n, row) for n, row in enumerate(rows, 1) if any(c.strip() for c in row)]
-    if not numbered:
-        raise InputError(f"input {spec.path}: the file is empty")
     collect = Collector(catalog, spec)
-    (header_line, header), body = numbered[0], numbered[1:]
-    read_rows(spec.path, header_line, header, body, collect)
+    if numbered:
+        (header_line, header), body = numbered[0], numbered[1:]
+        read_rows(spec.path, header_line, header, body, collect)
+    warn_if_nothing_read(collect, "no rows under a header" if numbered else "no filled cells")
     return collect.output()
 
 

@@ -19,13 +19,20 @@ from vqr_metrics.errors import InputError
 from vqr_metrics.model import Finding, InputSpec, Provenance, Reader, ReadOutput
 from vqr_metrics.textio import read_text
 
+from ._read_rules import parse_year, require_content, warn_if_nothing_read, year_error
+
 
 def read_json(spec: InputSpec, catalog: Catalog) -> ReadOutput:
     text, _ = read_text(spec.path, spec.encoding)
+    require_content(spec.path, text)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"input {spec.path}:{exc.lineno}: not valid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise InputError(f"input {spec.path}: not valid JSON: nested too deeply") from None
+    except ValueError as exc:  # an integer of more digits than Python converts
+        raise InputError(f"input {spec.path}: not valid JSON: {' '.join(str(exc).split())}") from None
     records = data.get("values") if isinstance(data, dict) else data
     if not isinstance(records, list):
         raise InputError(
@@ -53,26 +60,31 @@ def read_json(spec: InputSpec, catalog: Catalog) -> ReadOutput:
                 provenance=(Provenance(spec.path),),
             )
         )
+    warn_if_nothing_read(collect, "no value records" if not skipped else "only derived or imputed values")
     return collect.output()
 
 
 def _record(spec: InputSpec, record: Mapping[str, Any], where: str, collect: Collector) -> None:
     entity = record.get("entity") if isinstance(record.get("entity"), str) else spec.entity
-    year = record.get("year")
-    if isinstance(year, bool) or not isinstance(year, int):
-        year = spec.year
     value = record.get("value")
     unit = record.get("unit") if isinstance(record.get("unit"), str) else None
     names = [n for n in (record.get("key"), record.get("name")) if isinstance(n, str) and n]
     prov = _provenance(record, value) or Provenance(spec.path, None, _raw(value), column=where)
-    reason = "no key or name"
+    key, reason = None, "no key or name"
     for name in names:
         key, reason = collect.resolve(name)
         if key is not None:
-            collect.cell(entity, year, key, value, prov, unit=unit or None)
-            return
-    label = names[0] if names else ""
-    collect.unknown(entity, year, label, f"{spec.path} {where}: {reason}", prov)
+            break
+    label = collect.catalog.indicators[key].name if key is not None else names[0] if names else ""
+    printed_year = record.get("year")
+    year = spec.year if printed_year is None else parse_year(printed_year)
+    if year is None and printed_year is not None:
+        message = f"{spec.path} {where}: {year_error(printed_year)}; value not read"
+        collect.unknown(entity, None, label, message, prov, rule="bad_year")
+    elif key is None:
+        collect.unknown(entity, year, label, f"{spec.path} {where}: {reason}", prov)
+    else:
+        collect.cell(entity, year, key, value, prov, unit=unit or None)
 
 
 def _raw(value: Any) -> str:

@@ -16,12 +16,14 @@ from vqr_metrics.collect import Collector
 from vqr_metrics.model import InputSpec, Reader, ReadOutput
 from vqr_metrics.textio import read_text
 
+from ._read_rules import require_content, warn_if_nothing_read
 from ._report_layout import parse_layout, read_head, text_lines
 from ._report_match import Defaults, TableReader
 
 
 def read_report(spec: InputSpec, catalog: Catalog) -> ReadOutput:
     text, _ = read_text(spec.path, spec.encoding)
+    require_content(spec.path, text)
     lines = text_lines(text)
     head = read_head(lines)
     defaults = Defaults(
@@ -35,6 +37,7 @@ def read_report(spec: InputSpec, catalog: Catalog) -> ReadOutput:
     )
     collect = Collector(catalog, spec)
     TableReader(catalog, collect, defaults).read(parse_layout(lines))
+    warn_if_nothing_read(collect, "no known table with figures (captioned 表 N … or 附表 N：…)")
     level = spec.level or head.level
     if level:
         for entity in {f.entity for f in collect.figures} | set(collect.entities):

@@ -11,15 +11,12 @@ satisfaction with its sub-rows' mean weighted by 调查人次.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
-import numpy as np
-
-from vqr_metrics.dataset import Column
 from vqr_metrics.model import Check, CheckContext, Finding, Indicator, Metric, Table
 
 from ._rows import row
-from .consistency import finding_for
+from .consistency import Recomputation, number_option, recompute_findings
 
 TABLE = "satisfaction"
 RESPONDENTS = "调查人次"
@@ -74,14 +71,19 @@ def register_indicators(register: Callable[[Indicator], None]) -> None:
         register(respondents(ind))
 
 
+def weighted_mean(keys: Sequence[str]) -> str:
+    """The formula of the mean of ``keys`` weighted by their 调查人次."""
+    weighted = " + ".join(f"{k} * {k}_respondents" for k in keys)
+    total = " + ".join(f"{k}_respondents" for k in keys)
+    return f"({weighted}) / ({total})"
+
+
 def register_metrics(register: Callable[[Metric], None]) -> None:
-    weighted = " + ".join(f"{g} * {g}_respondents" for g in GROUPS)
-    total = " + ".join(f"{g}_respondents" for g in GROUPS)
     register(
         Metric(
             "overall_satisfaction",
             "综合满意度",
-            f"({weighted}) / ({total})",
+            weighted_mean(GROUPS),
             "%",
             TABLE,
             "Σ(满意度 × 调查人次) / Σ调查人次 over 在校生, 毕业生, 教职工, 用人单位, 家长",
@@ -90,39 +92,23 @@ def register_metrics(register: Callable[[Metric], None]) -> None:
     )
 
 
-def _weighted_mean(values: Column, weights: Column) -> Column:
-    """Row-wise Σ(v × w) / Σw over columns; NaN where any cell is missing or Σw is 0."""
-    total = weights.sum(axis=1)
-    with np.errstate(all="ignore"):
-        out = (values * weights).sum(axis=1) / total
-    return np.where(total > 0, out, np.nan)
-
-
 def _groups(context: CheckContext) -> Iterator[Finding]:
-    data, catalog = context.dataset, context.catalog
-    tolerance = float(context.options["satisfaction_tolerance"])
+    catalog = context.catalog
+    tolerance = number_option(context, "satisfaction_tolerance", at_least=0)
     for group in ("sat_students", "sat_graduates"):
         subs = [ind.key for ind in ROWS if ind.parent == group]
-        values = np.column_stack([data.column(k) for k in subs])
-        weights = np.column_stack([data.column(f"{k}_respondents") for k in subs])
-        expected = _weighted_mean(values, weights)
-        actual = data.column(group)
-        for i in np.flatnonzero(np.abs(actual - expected) > tolerance):
-            yield finding_for(
-                context,
-                int(i),
-                severity="warning",
-                rule="satisfaction_groups",
-                message=(
-                    f"{catalog.label(group)} {actual[i]:g} differs from its sub-rows "
-                    f"({'、'.join(catalog.label(k) for k in subs)}) weighted by {RESPONDENTS}: "
-                    f"{expected[i]:.2f} (tolerance ±{tolerance:g} points)"
-                ),
-                keys=(group, *subs),
-                expected=round(float(expected[i]), 4),
-                actual=float(actual[i]),
-                tolerance=tolerance,
-            )
+        recomputation = Recomputation.parse(catalog, weighted_mean(subs))
+        names = "、".join(catalog.label(k) for k in subs)
+        yield from recompute_findings(
+            context,
+            rule="satisfaction_groups",
+            published=group,
+            recomputed=recomputation.column(context.dataset),
+            how=f"the mean of its sub-rows ({names}) weighted by {RESPONDENTS}",
+            inputs=(*subs, *(f"{k}_respondents" for k in subs)),
+            tolerance=tolerance,
+            recomputation=recomputation,
+        )
 
 
 def register_checks(register: Callable[[Check], None]) -> None:

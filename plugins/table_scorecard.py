@@ -15,11 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from vqr_metrics.errors import ConfigError, FormulaError
 from vqr_metrics.model import Check, CheckContext, Finding, Indicator, Metric, Table
 
 from ._rows import NOT_PRINTED, row
-from .consistency import recompute_findings
+from .consistency import Recomputation, indicator_option, number_option, recompute_findings
 
 TABLE = "scorecard"
 
@@ -83,25 +82,18 @@ def register_metrics(register: Callable[[Metric], None]) -> None:
 
 def _entrepreneurship(context: CheckContext) -> Iterator[Finding]:
     catalog = context.catalog
-    option = context.options["entrepreneurship_denominator"]
-    try:
-        denominator = catalog.resolve(str(option))
-    except FormulaError as exc:
-        raise ConfigError(f"[checks] entrepreneurship_denominator: {exc}") from None
-    if denominator not in catalog.indicators:
-        raise ConfigError(
-            f"[checks] entrepreneurship_denominator {option!r} must name an indicator, not a metric"
-        )
-    data = context.dataset
-    recomputed = data.column("sc_entrepreneurs") / data.column(denominator) * 100
+    denominator = indicator_option(context, "entrepreneurship_denominator")
+    tolerance = number_option(context, "entrepreneurship_tolerance", at_least=0)
+    recomputation = Recomputation.parse(catalog, f"sc_entrepreneurs / [{denominator}] * 100")
     yield from recompute_findings(
         context,
         rule="entrepreneurship_rate",
         published="sc_entrepreneurship_rate",
-        recomputed=recomputed,
+        recomputed=recomputation.column(context.dataset),
         how=f"{catalog.label('sc_entrepreneurs')} / {catalog.label(denominator)} × 100",
         inputs=("sc_entrepreneurs", denominator),
-        tolerance=float(context.options["entrepreneurship_tolerance"]),
+        tolerance=tolerance,
+        recomputation=recomputation,
     )
 
 

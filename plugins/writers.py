@@ -1,6 +1,43 @@
 """Output formats: a terminal table, Markdown, CSV and JSON.
 
-JSON is ``Result.to_records()``; the others present the same records.
+JSON is ``Result.to_records()``; the others present the same records.  In
+the terminal and Markdown tables a line break inside a cell is shown as
+``\\n`` (terminal) or ``<br>`` (Markdown), and Markdown escapes ``|`` and
+``\\``, so no cell can break its table.
+
+The CSV is one long table; the ``record`` column says what a row is and
+which other columns it fills:
+
+- ``summary``: ``key`` (a count of the summary), ``value``.
+- ``value``: ``entity``, ``year``, ``key``, ``name``, ``unit``, ``value``,
+  ``derived``, ``imputed``, ``conflicted``, ``where`` (file:line of each source).
+- ``finding``: ``entity``, ``year``, ``name`` (the indicators, `` / ``-joined),
+  ``severity``, ``rule``, ``message``, ``where``.
+- ``score``: ``scorecard``, ``entity``, ``year``, ``value`` (the score),
+  ``rank``, ``coverage``.
+- ``dimension``: ``scorecard``, ``entity``, ``year``, ``name`` (the
+  dimension), ``value`` (its score), ``rank`` (on it), ``contribution`` (to
+  the total).
+- ``contribution``: one per scorecard, entity, year and indicator:
+  ``scorecard``, ``entity``, ``year``, ``name`` (the indicator's label),
+  ``key`` (the metric used), ``value`` (raw), ``status`` (reported, imputed,
+  missing), ``normalized``, ``weight`` (effective, in the total),
+  ``contribution`` (to the score; they add up to it).
+- ``sensitivity``: ``scorecard``, ``entity``, ``year``, ``value`` and
+  ``rank`` (as configured), ``median_rank``, ``rank_p05``, ``rank_p95``,
+  ``score_median``, ``score_p05``, ``score_p95``, ``scored_draws``.
+- ``sweep``: ``scorecard``, ``node``, ``name`` (the weight scaled),
+  ``factor``, ``entity``, ``year``, ``value`` (score), ``rank``, ``rank_change``.
+- ``compliance``: one per rule set, entity, year and rule: ``ruleset``,
+  ``entity``, ``year``, ``type``, ``rule`` (its id), ``name`` (its name),
+  ``key`` (the metric used), ``unit``, ``value``, ``op``, ``threshold``,
+  ``status`` (pass, fail, not assessed, inconclusive), ``margin``,
+  ``proxy``, ``message`` (the note), ``where`` (the citation).
+- ``verdict``: ``ruleset``, ``entity``, ``year``, ``type``, ``verdict``,
+  ``card``, ``status`` (determined or undetermined), ``at_least``,
+  ``at_most``, ``message`` (the rules failed, not assessed, inconclusive).
+
+The JSON alone holds each scorecard's methods and per-node weights.
 """
 
 from __future__ import annotations
@@ -8,6 +45,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -27,15 +65,17 @@ def _fmt(x: Any) -> str:
     return str(x)
 
 
+MARKS = " (* imputed by a scorecard; ! rests on a figure two sources print differently)"
+
+
 def _pivot(records: Sequence[Mapping[str, Any]]) -> tuple[list[str], list[list[str]]]:
     """Values as rows of indicators × columns of entity-years, as reports print them."""
     columns = sorted({(r["entity"], r["year"]) for r in records}, key=lambda c: (c[0], -c[1]))
     rows: dict[str, list[str]] = {}
     for r in records:
         row = rows.setdefault(r["key"], [r["label"], r["unit"], *([""] * len(columns))])
-        row[2 + columns.index((r["entity"], r["year"]))] = _fmt(r["value"]) + (
-            "*" if r.get("imputed") else ""
-        )
+        marks = ("*" if r.get("imputed") else "") + ("!" if r.get("conflicted") else "")
+        row[2 + columns.index((r["entity"], r["year"]))] = _fmt(r["value"]) + marks
     headers = ["指标", "单位", *[f"{e} {y}" for e, y in columns]]
     return headers, list(rows.values())
 
@@ -70,9 +110,9 @@ def _sections(result: Result) -> list[Section]:
     inputs = [v for v in records["values"] if not v["derived"]]
     derived = [v for v in records["values"] if v["derived"]]
     if inputs:
-        out.append(("Values", *_pivot(inputs)))
+        out.append((f"Values{MARKS}", *_pivot(inputs)))
     if derived:
-        out.append(("Derived metrics", *_pivot(derived)))
+        out.append((f"Derived metrics{MARKS}", *_pivot(derived)))
     for card in records["scorecards"]:
         out += _scorecard_sections(card)
     for block in records["compliance"]:
@@ -109,7 +149,19 @@ _RULE_COLUMNS = (
     "status",
     "margin",
 )
-_VERDICT_COLUMNS = ("entity", "year", "type", "verdict", "card", "failed", "not_assessed", "failed_rules")
+_VERDICT_COLUMNS = (
+    "entity",
+    "year",
+    "type",
+    "verdict",
+    "card",
+    "failed",
+    "not_assessed",
+    "inconclusive",
+    "failed_rules",
+    "at_least",
+    "at_most",
+)
 _SENSITIVITY_COLUMNS = (
     "entity",
     "year",
@@ -161,10 +213,31 @@ def _compliance_sections(block: Mapping[str, Any]) -> list[Section]:
     return out
 
 
+# Every line break str.splitlines knows: tabulate would split a cell on them.
+_LINE_BREAK = re.compile("\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def _escaped(sections: list[Section], escape: Callable[[str], str]) -> list[Section]:
+    return [
+        (escape(title), [escape(h) for h in headers], [[escape(c) for c in row] for row in rows])
+        for title, headers, rows in sections
+    ]
+
+
+def _terminal_text(text: str) -> str:
+    return _LINE_BREAK.sub("\\\\n", text)
+
+
+def _markdown_text(text: str) -> str:
+    """A cell that stays one cell: a backslash escaped first, so that an
+    input ending in one cannot undo the escape of the pipe after it."""
+    return _LINE_BREAK.sub("<br>", text.replace("\\", "\\\\").replace("|", "\\|"))
+
+
 def write_table(result: Result) -> str:
     parts = [
         f"{title}\n{tabulate(rows, headers=headers, tablefmt='simple', disable_numparse=True)}"
-        for title, headers, rows in _sections(result)
+        for title, headers, rows in _escaped(_sections(result), _terminal_text)
     ]
     return "\n\n".join(parts) + "\n"
 
@@ -172,7 +245,7 @@ def write_table(result: Result) -> str:
 def write_markdown(result: Result) -> str:
     parts = [
         f"## {title}\n\n{tabulate(rows, headers=headers, tablefmt='github', disable_numparse=True)}"
-        for title, headers, rows in _sections(result)
+        for title, headers, rows in _escaped(_sections(result), _markdown_text)
     ]
     return "# vqr-score\n\n" + "\n\n".join(parts) + "\n"
 
@@ -192,11 +265,39 @@ CSV_COLUMNS = (
     "where",
     "scorecard",
     "rank",
+    "imputed",
+    "conflicted",
+    "coverage",
+    "status",
+    "normalized",
+    "weight",
+    "contribution",
+    "median_rank",
+    "rank_p05",
+    "rank_p95",
+    "score_median",
+    "score_p05",
+    "score_p95",
+    "scored_draws",
+    "node",
+    "factor",
+    "rank_change",
+    "ruleset",
+    "type",
+    "op",
+    "threshold",
+    "margin",
+    "proxy",
+    "verdict",
+    "card",
+    "at_least",
+    "at_most",
 )
+_SENSITIVITY_CSV = ("median_rank", "rank_p05", "rank_p95", "score_median", "score_p05", "score_p95")
 
 
 def write_csv(result: Result) -> str:
-    """One long CSV: a ``record`` column says summary, value, finding or score."""
+    """One long CSV; the module docstring lists the record types and their columns."""
     records = result.to_records()
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
@@ -211,6 +312,8 @@ def write_csv(result: Result) -> str:
             {
                 "record": "value",
                 **{k: v[k] for k in ("entity", "year", "key", "name", "unit", "value", "derived")},
+                "imputed": v.get("imputed"),
+                "conflicted": v.get("conflicted"),
                 "where": "; ".join(_where(p) for p in v["provenance"]),
             }
         )
@@ -228,18 +331,74 @@ def write_csv(result: Result) -> str:
             }
         )
     for card in records["scorecards"]:
-        for r in card.get("results", []):
-            writer.writerow(
-                {
-                    "record": "score",
-                    "entity": r["entity"],
-                    "year": r["year"],
-                    "value": r["score"],
-                    "scorecard": card["name"],
-                    "rank": r["rank"],
-                }
-            )
+        writer.writerows(_scorecard_rows(card))
+    for block in records["compliance"]:
+        writer.writerows(_compliance_rows(block))
     return buf.getvalue()
+
+
+def _scorecard_rows(card: Mapping[str, Any]) -> list[dict[str, Any]]:
+    name = card["name"]
+    rows: list[dict[str, Any]] = []
+    for r in card.get("results", []):
+        at = {"scorecard": name, "entity": r["entity"], "year": r["year"]}
+        rows.append(
+            {"record": "score", **at, "value": r["score"], "rank": r["rank"], "coverage": r["coverage"]}
+        )
+        for label, d in r.get("dimensions", {}).items():
+            rows.append(
+                {"record": "dimension", **at, "name": label, "value": d["score"], "rank": d["rank"]}
+                | {"contribution": d["contribution"]}
+            )
+        for label, i in r.get("indicators", {}).items():
+            rows.append(
+                {"record": "contribution", **at, "name": label, "key": i["metric"], "value": i["value"]}
+                | {k: i[k] for k in ("status", "normalized", "weight", "contribution")}
+            )
+    sensitivity = card.get("sensitivity") or {}
+    for r in sensitivity.get("results", []):
+        rows.append(
+            {"record": "sensitivity", "scorecard": name, "entity": r["entity"], "year": r["year"]}
+            | {"value": r["score"], "rank": r["rank"], "scored_draws": r["scored_draws"]}
+            | {k: r[k] for k in _SENSITIVITY_CSV}
+        )
+    for r in sensitivity.get("sweep", []):
+        rows.append(
+            {"record": "sweep", "scorecard": name, "node": r["node"], "name": r["weight"]}
+            | {k: r[k] for k in ("factor", "entity", "year", "rank", "rank_change")}
+            | {"value": r["score"]}
+        )
+    return rows
+
+
+def _compliance_rows(block: Mapping[str, Any]) -> list[dict[str, Any]]:
+    name = block["name"]
+    rows: list[dict[str, Any]] = []
+    for r in block.get("results", []):
+        rows.append(
+            {
+                "record": "compliance",
+                "ruleset": name,
+                "rule": r["rule_id"],
+                "name": r["rule"],
+                "key": r["metric"],
+            }
+            | {k: r.get(k) for k in ("entity", "year", "type", "unit", "value", "op", "threshold", "status")}
+            | {"margin": r["margin"], "proxy": r.get("proxy"), "message": r["note"], "where": r["source"]}
+        )
+    for v in block.get("verdicts", []):
+        lists = (
+            ("failed", v["failed_rules"]),
+            ("not assessed", v["not_assessed_rules"]),
+            ("inconclusive", v.get("inconclusive_rules", [])),
+        )
+        rows.append(
+            {"record": "verdict", "ruleset": name}
+            | {k: v[k] for k in ("entity", "year", "type", "verdict", "card", "at_least", "at_most")}
+            | {"status": "determined" if v["determined"] else "undetermined"}
+            | {"message": "; ".join(f"{what}: {'、'.join(names)}" for what, names in lists if names)}
+        )
+    return rows
 
 
 def _where(p: Mapping[str, Any]) -> str:
@@ -253,5 +412,5 @@ def write_json(result: Result) -> str:
 def register_writers(register: Callable[[Writer], None]) -> None:
     register(Writer("table", "plain-text tables for the terminal", write_table, suffixes=(".txt",)))
     register(Writer("markdown", "Markdown tables", write_markdown, suffixes=(".md",)))
-    register(Writer("csv", "one long CSV of values, findings and scores", write_csv, suffixes=(".csv",)))
+    register(Writer("csv", "one long CSV of every record (a record column)", write_csv, suffixes=(".csv",)))
     register(Writer("json", "the JSON document described in the README", write_json, suffixes=(".json",)))

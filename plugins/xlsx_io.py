@@ -9,23 +9,28 @@ report text.  ``sheet = "…"`` on the input reads one sheet only.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from vqr_metrics.catalog import Catalog
 from vqr_metrics.collect import Collector
 from vqr_metrics.errors import InputError
-from vqr_metrics.model import InputSpec, Reader, ReadOutput
+from vqr_metrics.model import InputSpec, Provenance, Reader, ReadOutput
 from vqr_metrics.names import did_you_mean
 
+from ._read_rules import require_content, warn_if_nothing_read
 from ._report_layout import SourceLine, name_line, parse_layout
 from ._report_match import Defaults, TableReader
 from ._tabular import is_tabular, read_rows
 
 _PLACES = re.compile(r"0\.(0+)")
 _ZIP = b"PK\x03\x04"
+# Whole numbers from here on are shown in full (a float would round them, or overflow).
+_WHOLE = 10**15
 
 
 def cell_text(value: Any, number_format: str = "General") -> str:
@@ -40,24 +45,131 @@ def cell_text(value: Any, number_format: str = "General") -> str:
     percent = number_format.rstrip().endswith("%")
     number = value * 100 if percent else value
     places = _PLACES.search(number_format)
-    if places:
+    if isinstance(number, int) and abs(number) >= _WHOLE:
+        text = str(number)
+    elif places:
         text = f"{number:.{len(places.group(1))}f}"
-    elif float(number).is_integer() and abs(number) < 1e15:
+    elif float(number).is_integer() and abs(number) < _WHOLE:
         text = str(int(number))
     else:
         text = repr(round(float(number), 10))
     return text + ("%" if percent else "")
 
 
-def _rows(sheet: Any) -> list[SourceLine]:
+class _Collector(Collector):
+    """Reports a formula cell that has no saved value (a file written by a
+    program and never recalculated) as such, not as a blank."""
+
+    def __init__(self, catalog: Catalog, spec: InputSpec) -> None:
+        super().__init__(catalog, spec)
+        self.formulas: set[tuple[str, int, str]] = set()  # (file, row, formula text)
+
+    def cell(
+        self,
+        entity: str | None,
+        year: int | None,
+        key: str,
+        raw: object,
+        provenance: Provenance,
+        unit: str | None = None,
+    ) -> None:
+        if (provenance.file, provenance.line, raw) not in self.formulas:
+            super().cell(entity, year, key, raw, provenance, unit)
+            return
+        self.cells += 1
+        name = self.catalog.indicators[key].name
+        self.cell_finding(
+            "error",
+            "formula_without_value",
+            f"{name}: formula {raw} without a saved value; open and save the file in Excel/WPS "
+            "(recalculate) or export values",
+            entity,
+            year,
+            (name,),
+            provenance,
+            actual=str(raw),
+        )
+
+
+class _Book:
+    """A workbook in read-only mode; a second, formula view is opened only
+    for sheets with cells stored without a value."""
+
+    def __init__(self, openpyxl: Any, path: str) -> None:
+        self.openpyxl = openpyxl
+        self.path = path
+        self.values = self._load(data_only=True)
+        self.formulas: Any = None
+
+    def _load(self, data_only: bool) -> Any:
+        try:
+            return self.openpyxl.load_workbook(self.path, read_only=True, data_only=data_only)
+        except Exception as exc:  # openpyxl raises zipfile, KeyError and its own errors for bad files
+            with contextlib.suppress(OSError):
+                require_content(self.path, Path(self.path).read_bytes())
+            raise InputError(
+                f"input {self.path}: not a readable .xlsx workbook ({type(exc).__name__})"
+            ) from None
+
+    def close(self) -> None:
+        for book in (self.values, self.formulas):
+            if book is not None:
+                book.close()
+
+    def lines(self, title: str) -> tuple[list[SourceLine], dict[tuple[int, int], str]]:
+        """The rows of sheet ``title`` as shown, the text of a formula standing
+        in for its missing value; and those formulas by (row, column)."""
+        try:
+            rows, blanks = _cells(self.values[title])
+            formulas: dict[tuple[int, int], str] = {}
+            if blanks:
+                self.formulas = self.formulas or self._load(data_only=False)
+                formulas = _formulas(self.formulas[title], blanks)
+        except InputError:
+            raise
+        except Exception as exc:  # in read-only mode a sheet's XML is parsed only now
+            detail = " ".join(str(exc).split())[:100]
+            raise InputError(
+                f"input {self.path}: sheet {title!r} cannot be read ({type(exc).__name__}: {detail})"
+            ) from None
+        lines = []
+        for number, row in enumerate(rows, 1):
+            cells = [formulas.get((number, col), text) for col, text in enumerate(row, 1)]
+            while cells and not cells[-1].strip():
+                cells.pop()
+            lines.append(SourceLine(number, tuple(cells)))
+        return lines, formulas
+
+
+def _cells(sheet: Any) -> tuple[list[list[str]], set[tuple[int, int]]]:
+    """The cells as shown, and where cells are stored without a value (a
+    formula never calculated, or a blank cell with a style)."""
     sheet.reset_dimensions()  # read-only sheets trust the stored size, which some writers get wrong
-    lines = []
+    rows: list[list[str]] = []
+    blanks: set[tuple[int, int]] = set()
     for number, row in enumerate(sheet.iter_rows(), 1):
-        cells = [cell_text(c.value, getattr(c, "number_format", None) or "General") for c in row]
-        while cells and not cells[-1].strip():
-            cells.pop()
-        lines.append(SourceLine(number, tuple(cells)))
-    return lines
+        rows.append([cell_text(c.value, getattr(c, "number_format", None) or "General") for c in row])
+        # cells padding a row have no coordinates: only stored cells can hold a formula
+        blanks.update(
+            (number, col)
+            for col, c in enumerate(row, 1)
+            if c.value is None and c.data_type == "n" and hasattr(c, "row")
+        )
+    return rows, blanks
+
+
+def _formulas(sheet: Any, cells: set[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    """The formula text of those ``cells`` (row, column) that hold one."""
+    sheet.reset_dimensions()
+    found: dict[tuple[int, int], str] = {}
+    for number, row in enumerate(sheet.iter_rows(max_row=max(r for r, _ in cells)), 1):
+        for col, c in enumerate(row, 1):
+            if c.data_type == "f" and (number, col) in cells:
+                # an array formula is an object that holds its text
+                text = c.value if isinstance(c.value, str) else getattr(c.value, "text", None)
+                text = text.strip() if isinstance(text, str) else ""
+                found[(number, col)] = text or "=(formula)"
+    return found
 
 
 def read_xlsx(spec: InputSpec, catalog: Catalog) -> ReadOutput:
@@ -67,22 +179,28 @@ def read_xlsx(spec: InputSpec, catalog: Catalog) -> ReadOutput:
         raise InputError(
             f"input {spec.path}: reading .xlsx needs openpyxl: pip install 'vqr-metrics[xlsx]'"
         ) from None
+    book = _Book(openpyxl, spec.path)
     try:
-        book = openpyxl.load_workbook(spec.path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises zipfile, KeyError and its own errors for bad files
-        raise InputError(f"input {spec.path}: not a readable .xlsx workbook ({type(exc).__name__})") from None
-    try:
-        if spec.sheet is not None and spec.sheet not in book.sheetnames:
+        names = list(book.values.sheetnames)
+        if spec.sheet is not None and spec.sheet not in names:
             raise InputError(
-                f"input {spec.path}: no sheet {spec.sheet!r}; sheets: {', '.join(book.sheetnames)}"
-                f"{did_you_mean(spec.sheet, book.sheetnames)}"
+                f"input {spec.path}: no sheet {spec.sheet!r}; sheets: {', '.join(names)}"
+                f"{did_you_mean(spec.sheet, names)}"
             )
-        sheets = [book[spec.sheet]] if spec.sheet is not None else list(book.worksheets)
-        collect = Collector(catalog, spec)
-        for sheet in sheets:
-            _read_sheet(spec, catalog, collect, sheet.title, _rows(sheet))
+        collect = _Collector(catalog, spec)
+        for title in [spec.sheet] if spec.sheet is not None else names:
+            lines, formulas = book.lines(title)
+            file = f"{spec.path}#{title}"
+            collect.formulas.update((file, row, text) for (row, _), text in formulas.items())
+            _read_sheet(spec, catalog, collect, title, lines)
     finally:
         book.close()
+    warn_if_nothing_read(
+        collect,
+        f"sheet {spec.sheet!r} holds no table with figures"
+        if spec.sheet is not None
+        else "no sheet holds a table with figures",
+    )
     return collect.output()
 
 

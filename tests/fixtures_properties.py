@@ -169,14 +169,21 @@ def ancestors(catalog: Catalog, key: str) -> list[str]:
 # --- checks on a hand-made dataset ---------------------------------------------------
 
 
-def dataset_of(catalog: Catalog, rows: Mapping[tuple[str, int], Mapping[str, float]]) -> Dataset:
-    """A dataset with these values (keys are made canonical), metrics evaluated."""
+def dataset_of(
+    catalog: Catalog,
+    rows: Mapping[tuple[str, int], Mapping[str, float]],
+    conflicts: Mapping[tuple[str, int], Sequence[str]] | None = None,
+) -> Dataset:
+    """A dataset with these values (keys are made canonical), metrics
+    evaluated; ``conflicts`` are the keys of a row whose sources disagree."""
     order = sorted(rows)
     data = Dataset(rows=order)
     for i, row in enumerate(order):
         for key, value in rows[row].items():
             column = data.columns.setdefault(catalog.canonical(key), np.full(len(order), np.nan))
             column[i] = value
+        for key in (conflicts or {}).get(row, ()):
+            data.conflicted.setdefault(catalog.canonical(key), set()).add(i)
     evaluate_metrics(data, catalog)
     return data
 

@@ -1,20 +1,35 @@
 """Hypothesis properties of every check of the tables: consistent data never
 gives a finding, data that breaks the rule always does, and the finding
-names the indicators and the values compared."""
+names the indicators and the values compared.  When a figure compared is
+printed differently by two sources (source_conflict), the finding is only an
+info note naming that figure."""
 
 from __future__ import annotations
 
+import math
+import warnings
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from vqr_metrics_plugins.consistency import COUNT_UNITS
 from vqr_metrics_plugins.table_satisfaction import ROWS as SATISFACTION_ROWS
 
 from tests.fixtures_properties import catalog, covers, dataset_of, relation_parents, run_check
+from vqr_metrics.errors import ConfigError
+from vqr_metrics.model import Finding
 
 CAT = catalog()
 SETTINGS = settings(max_examples=40, deadline=None)
 ROW = ("甲校", 2023)
 COUNT = st.integers(0, 10**6)
+
+
+def only_a_note(found: list[Finding], conflicted: str, rule: str = "compared_with_conflict") -> None:
+    """One info note ``rule`` naming the conflicted figure instead of a warning or error."""
+    assert [(f.severity, f.rule) for f in found] == [("info", rule)]
+    assert CAT.label(CAT.canonical(conflicted)) in found[0].indicators
+    assert "whose sources disagree" in found[0].message
 
 
 def children(parent: str, relation: str) -> list[str]:
@@ -42,6 +57,9 @@ def test_partition_holds_iff_the_parts_fit_in_the_whole(parent: str, data: st.Da
     assert finding.severity == "error" and finding.entity == "甲校" and finding.year == 2023
     assert finding.indicators[0] == CAT.label(CAT.canonical(parent))
     assert finding.expected == sum(values) and finding.actual == sum(values) + excess
+    conflicted = data.draw(st.sampled_from([parent, *parts]), label="conflicted")
+    noted = dataset_of(CAT, {ROW: broken}, {ROW: [conflicted]})
+    only_a_note(run_check(CAT, "relation_partition", noted), conflicted)
 
 
 @covers("check", "relation_subset")
@@ -60,6 +78,8 @@ def test_subset_holds_iff_the_part_is_at_most_the_whole(
     assert [(f.severity, f.indicators, f.expected, f.actual) for f in found] == [
         ("error", (CAT.label(CAT.canonical(parent)), CAT.label(child)), whole, whole + excess)
     ]
+    noted = dataset_of(CAT, {ROW: broken}, {ROW: [child]})
+    only_a_note(run_check(CAT, "relation_subset", noted), child)
 
 
 @covers("check", "relation_other_unit")
@@ -74,6 +94,8 @@ def test_other_unit_child_cannot_be_positive_under_a_zero_parent(
     if parent_value == 0 and child_value > 0:
         assert [(f.severity, f.actual) for f in found] == [("error", child_value)]
         assert CAT.label(child) in found[0].message
+        noted = dataset_of(CAT, {ROW: {parent: 0.0, child: float(child_value)}}, {ROW: [parent]})
+        only_a_note(run_check(CAT, "relation_other_unit", noted), parent)
     else:
         assert found == []
 
@@ -134,6 +156,8 @@ def test_a_share_leaves_its_bounds_only_when_the_part_exceeds_the_whole(
     broken = dataset_of(CAT, {ROW: {part: float(whole + excess), total: float(whole)}})
     found = mine(run_check(CAT, "metric_bounds", broken))
     assert [(f.severity, f.expected) for f in found] == [("warning", "0–100")]
+    noted = dataset_of(CAT, {ROW: {part: float(whole + excess), total: float(whole)}}, {ROW: [total]})
+    only_a_note(mine(run_check(CAT, "metric_bounds", noted)), total)
 
 
 @covers("check", "yoy_jump")
@@ -159,6 +183,10 @@ def test_a_jump_between_years_beyond_the_factor_is_a_warning(
     assert [(f.severity, f.year, f.expected, f.actual, f.tolerance) for f in found] == [
         ("warning", 2023, before, jumped, factor)
     ]
+    # Either year's figure may be the conflicted one.
+    year = ("甲校", 2022) if up else ROW
+    data = dataset_of(CAT, {("甲校", 2022): {key: before}, ROW: {key: jumped}}, {year: [key]})
+    only_a_note(run_check(CAT, "yoy_jump", data, options), key)
 
 
 def _recompute_case(
@@ -173,6 +201,12 @@ def _recompute_case(
     found = run_check(CAT, check_id, far, options)
     assert [(f.severity, f.tolerance) for f in found] == [("warning", tolerance)]
     assert abs(float(found[0].expected or 0) - recomputed) < 1e-6
+    noted = dataset_of(
+        CAT,
+        {ROW: {**row, published: recomputed + offset * (tolerance * 1.01 + 0.01)}},
+        {ROW: ["full_time_teachers"]},
+    )
+    only_a_note(run_check(CAT, check_id, noted, options), "full_time_teachers", "recompute_from_conflict")
 
 
 SIGN = st.sampled_from([-1.0, 1.0])
@@ -232,13 +266,14 @@ def test_printed_student_teacher_ratio_prefers_the_official_definition(
     options = {"student_teacher_ratio_tolerance": tolerance}
     near = dataset_of(CAT, {ROW: {**row, "student_teacher_ratio": expected + sign * tolerance * 0.99}})
     assert run_check(CAT, "recompute_student_teacher_ratio", near, options) == []
-    far = dataset_of(
-        CAT, {ROW: {**row, "student_teacher_ratio": expected + sign * (tolerance * 1.01 + 0.01)}}
-    )
-    found = run_check(CAT, "recompute_student_teacher_ratio", far, options)
+    far_row = {**row, "student_teacher_ratio": expected + sign * (tolerance * 1.01 + 0.01)}
+    found = run_check(CAT, "recompute_student_teacher_ratio", dataset_of(CAT, {ROW: far_row}), options)
     assert len(found) == 1 and abs(float(found[0].expected or 0) - expected) < 1e-6
     official = "教发〔2004〕2号" in found[0].message
     assert official == (external is not None)
+    noted = dataset_of(CAT, {ROW: far_row}, {ROW: ["full_time_teachers"]})
+    found = run_check(CAT, "recompute_student_teacher_ratio", noted, options)
+    only_a_note(found, "full_time_teachers", "recompute_from_conflict")
 
 
 @covers("check", "satisfaction_groups")
@@ -261,9 +296,13 @@ def test_a_group_satisfaction_is_near_its_sub_rows_weighted_by_respondents(
     options = {"satisfaction_tolerance": tolerance}
     near = dataset_of(CAT, {ROW: {**row, group: mean + sign * tolerance * 0.99}})
     assert run_check(CAT, "satisfaction_groups", near, options) == []
-    far = dataset_of(CAT, {ROW: {**row, group: mean + sign * tolerance * 1.02}})
-    found = run_check(CAT, "satisfaction_groups", far, options)
+    far = {**row, group: mean + sign * tolerance * 1.02}
+    found = run_check(CAT, "satisfaction_groups", dataset_of(CAT, {ROW: far}), options)
     assert [(f.severity, f.indicators[0]) for f in found] == [("warning", CAT.label(group))]
+    assert found[0].expected == pytest.approx(mean, abs=1e-6)
+    conflicted = data.draw(st.sampled_from([group, *subs, *(f"{k}_respondents" for k in subs)]))
+    noted = run_check(CAT, "satisfaction_groups", dataset_of(CAT, {ROW: far}, {ROW: [conflicted]}), options)
+    only_a_note(noted, conflicted, "recompute_from_conflict")
 
 
 @covers("check", "entrepreneurship_rate")
@@ -287,12 +326,22 @@ def test_entrepreneurship_rate_against_the_configured_denominator(
     options = {"entrepreneurship_denominator": name, "entrepreneurship_tolerance": tolerance}
     near = dataset_of(CAT, {ROW: {**row, "sc_entrepreneurship_rate": expected + sign * tolerance * 0.99}})
     assert run_check(CAT, "entrepreneurship_rate", near, options) == []
-    far = dataset_of(
-        CAT, {ROW: {**row, "sc_entrepreneurship_rate": expected + sign * (tolerance * 1.01 + 0.01)}}
-    )
-    found = run_check(CAT, "entrepreneurship_rate", far, options)
+    far = {**row, "sc_entrepreneurship_rate": expected + sign * (tolerance * 1.01 + 0.01)}
+    found = run_check(CAT, "entrepreneurship_rate", dataset_of(CAT, {ROW: far}), options)
     assert len(found) == 1 and name in found[0].message
     assert abs(float(found[0].expected or 0) - expected) < 1e-6
+    noted = run_check(CAT, "entrepreneurship_rate", dataset_of(CAT, {ROW: far}, {ROW: [key]}), options)
+    only_a_note(noted, key, "recompute_from_conflict")
+    # A zero or missing denominator leaves nothing to compare: no inf, no numpy warning.
+    for none in (0.0, None):
+        printed = {**row, "sc_entrepreneurship_rate": 5.0}
+        if none is None:
+            del printed[key]
+        else:
+            printed[key] = none
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert run_check(CAT, "entrepreneurship_rate", dataset_of(CAT, {ROW: printed}), options) == []
 
 
 @covers("check", "equivalent_students_fallback")
@@ -314,3 +363,28 @@ def test_per_student_ratios_say_when_they_fall_back_to_full_time_students(
         assert all(f.severity == "info" for f in found)
     else:
         assert found == []
+
+
+NUMBER_OPTIONS = sorted(
+    (check_id, name)
+    for check_id, check in CAT.items["check"].items()
+    for name, default in check.options.items()
+    if isinstance(default, float)
+)
+
+
+@SETTINGS
+@given(option=st.sampled_from(NUMBER_OPTIONS), value=st.floats() | st.integers(-5, 5))
+def test_a_number_option_out_of_range_is_a_config_error_naming_it(
+    option: tuple[str, str], value: float
+) -> None:
+    check_id, name = option
+    factor = name.endswith("_factor")  # factors are > 1, tolerances >= 0
+    data = dataset_of(CAT, {ROW: {}})
+    if math.isfinite(value) and (value > 1 if factor else value >= 0):
+        assert run_check(CAT, check_id, data, {name: value}) == []
+        return
+    with pytest.raises(ConfigError) as raised:
+        run_check(CAT, check_id, data, {name: value})
+    what = "a finite number" if not math.isfinite(value) else "greater than 1" if factor else "at least 0"
+    assert str(raised.value) == f"[checks] {name} must be {what}, not {value!r}"

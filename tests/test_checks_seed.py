@@ -3,14 +3,14 @@ naming the entity, year, table, indicators, values and tolerance."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import warnings
 
 import pytest
 
 from tests.fixtures_seed import GAOZHI_ENTITY as NM
 from tests.fixtures_seed import TABLE_PLUGINS, SeedRun, run_seed
 from tests.fixtures_seed import ZHONGZHI_ENTITY as HH
-from vqr_metrics.errors import PluginError
+from vqr_metrics.errors import ConfigError
 from vqr_metrics.model import Finding
 from vqr_metrics.testing import ConfigBuilder
 
@@ -29,6 +29,8 @@ MY_RULES = {
     "satisfaction_groups",
     "entrepreneurship_rate",
     "equivalent_students_fallback",
+    "recompute_from_conflict",
+    "compared_with_conflict",
 }
 
 
@@ -200,14 +202,103 @@ def test_checks_options_come_from_the_config(vqr_config: ConfigBuilder) -> None:
     assert [f for f in quiet.findings if f.rule == "yoy_jump"] == []
 
 
-def test_entrepreneurship_denominator_must_name_an_indicator(
-    vqr_config: ConfigBuilder, tmp_path: Path
-) -> None:
+def test_entrepreneurship_denominator_must_name_an_input_indicator(vqr_config: ConfigBuilder) -> None:
     rows = [["entity", "year", "indicator", "value"], ["甲校", 2023, "毕业生人数", 100]]
     vqr_config.add_input(vqr_config.csv("data.csv", rows))
-    with pytest.raises(PluginError, match=r"entrepreneurship_denominator.*毕业生人"):
+    with pytest.raises(
+        ConfigError, match=r"^\[checks\] entrepreneurship_denominator: .*毕业生人.*did you mean"
+    ):
         vqr_config.run(builtins=TABLE_PLUGINS, checks={"entrepreneurship_denominator": "毕业生人"})
+    with pytest.raises(ConfigError) as metric:
+        vqr_config.run(builtins=TABLE_PLUGINS, checks={"entrepreneurship_denominator": "毕业去向落实率"})
+    message = str(metric.value)
+    assert message.startswith(
+        "[checks] entrepreneurship_denominator must name an input indicator, not the metric '毕业去向落实率'"
+    )
+    assert "(did you mean: " in message and "毕业去向落实人数" in message and "\n" not in message
     result = vqr_config.run(
         builtins=TABLE_PLUGINS, checks={"entrepreneurship_denominator": "毕业去向落实人数"}
     )
     assert not [f for f in result.findings if f.rule == "entrepreneurship_rate"]
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("yoy_jump_factor", 0, "[checks] yoy_jump_factor must be greater than 1, not 0"),
+        ("yoy_jump_factor", -1, "[checks] yoy_jump_factor must be greater than 1, not -1"),
+        ("yoy_jump_factor", 1.0, "[checks] yoy_jump_factor must be greater than 1, not 1.0"),
+        ("share_tolerance", -0.5, "[checks] share_tolerance must be at least 0, not -0.5"),
+        ("satisfaction_tolerance", -3, "[checks] satisfaction_tolerance must be at least 0, not -3"),
+    ],
+)
+def test_an_option_out_of_range_is_a_one_line_config_error(
+    vqr_config: ConfigBuilder, option: str, value: float, message: str
+) -> None:
+    rows = [
+        ["entity", "year", "indicator", "value"],
+        ["甲校", 2022, "全日制在校生人数", 1000],
+        ["甲校", 2023, "全日制在校生人数", 1100],
+    ]
+    vqr_config.add_input(vqr_config.csv("data.csv", rows))
+    with pytest.raises(ConfigError) as raised:
+        vqr_config.run(builtins=TABLE_PLUGINS, checks={option: value})
+    assert str(raised.value) == message
+
+
+def test_a_zero_entrepreneurship_denominator_gives_no_inf_and_no_numpy_warning(
+    vqr_config: ConfigBuilder,
+) -> None:
+    rows = [
+        ["entity", "year", "indicator", "value"],
+        ["甲校", 2023, "毕业生人数", 0],
+        ["甲校", 2023, "自主创业人数", 5],
+        ["甲校", 2023, "自主创业率", 3],
+    ]
+    vqr_config.add_input(vqr_config.csv("data.csv", rows))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a numpy RuntimeWarning would fail the run
+        result = vqr_config.run(builtins=TABLE_PLUGINS)
+    assert [f for f in result.findings if f.rule == "entrepreneurship_rate"] == []
+    assert not [f for f in result.findings if "inf" in f.message.split()]
+    # The contradiction itself is still reported, once, by the relation it breaks.
+    assert [f.actual for f in result.findings if f.rule == "relation_subset"] == [5]
+
+
+RECOMPUTED_2022 = {  # check: (printed rate, numerator over 专任教师总数, factor)
+    "recompute_student_teacher_ratio": ("生师比", "full_time_students", 1),
+    "recompute_dual_qualified_share": ("双师素质专任教师比例", "fac_dual_qualified", 100),
+    "recompute_senior_title_share": ("高级专业技术职务专任教师比例", "fac_senior_title", 100),
+}
+
+
+def test_gaozhi_2022_recomputations_from_the_conflicting_teacher_count_are_notes(gaozhi: SeedRun) -> None:
+    # 落实政策表 prints 专任教师总数 8668, 师资队伍 11500; the source_conflict error
+    # reports that, and the three recomputations using it only say so.
+    notes = {f.indicators[0]: f for f in gaozhi.rule("recompute_from_conflict")}
+    assert set(notes) == {name for name, _, _ in RECOMPUTED_2022.values()}
+    for check_id, (name, numerator, factor) in RECOMPUTED_2022.items():
+        assert [f.year for f in gaozhi.rule(check_id)] == [2023]
+        note = notes[name]
+        assert (note.severity, note.year, note.entity) == ("info", 2022, NM)
+        assert "专任教师总数" in note.indicators
+        assert "not a warning: it rests on 专任教师总数, whose sources disagree" in note.message
+        part = gaozhi.value(NM, 2022, numerator) or 0.0
+        with_each = f"with 8668 it gives {part / 8668 * factor:.4g} (kept), "
+        assert with_each + f"with 11500 it gives {part / 11500 * factor:.4g}" in note.message
+
+
+def test_check_messages_name_rows_by_their_qualified_labels(gaozhi: SeedRun, zhongzhi: SeedRun) -> None:
+    catalog = gaozhi.catalog
+    labels = sorted(
+        {catalog.label(k) for k in [*catalog.indicators, *catalog.metrics]}, key=len, reverse=True
+    )
+    shared = {ind.name for key, ind in catalog.indicators.items() if catalog.label(key) != ind.name}
+    findings = [f for run in (gaozhi, zhongzhi) for f in run.findings if f.rule in MY_RULES]
+    assert shared and findings
+    for finding in findings:
+        assert set(finding.indicators) <= set(labels), finding.indicators
+        rest = finding.message
+        for label in labels:
+            rest = rest.replace(label, "§")
+        assert not [name for name in shared if name in rest], finding.message

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -158,6 +159,90 @@ def test_imputed_values_are_never_judged(tmp_path: Path) -> None:
     assert by_rule(again.compliance[0].to_record())[("丙", "ratio")]["status"] == "not assessed"
 
 
+PROXY_RULES = """
+name = "代理指标"
+source = "测试〔2024〕2号"
+
+[[rules]]
+id = "r"
+name = "代理"
+metric = "a"
+op = "{op}"
+threshold = 30
+proxy = "{proxy}"
+note = "报告口径与标准口径不同"
+
+[[decision]]
+failed = 1
+verdict = "不达标"
+"""
+
+
+@pytest.mark.parametrize(
+    ("proxy", "op", "value", "status"),
+    [
+        # a lower bound (the standard's value ≥ the reported one) proves a pass of ≥ and a failure of ≤
+        ("lower_bound", ">=", 35.0, "pass"),
+        ("lower_bound", ">=", 30.0, "pass"),
+        ("lower_bound", ">=", 25.0, "inconclusive"),
+        ("lower_bound", ">", 30.0, "inconclusive"),
+        ("lower_bound", "<=", 35.0, "fail"),
+        ("lower_bound", "<=", 25.0, "inconclusive"),
+        ("lower_bound", "<", 30.0, "fail"),
+        # an upper bound (the standard's value ≤ the reported one): the mirror image
+        ("upper_bound", "<=", 25.0, "pass"),
+        ("upper_bound", "<=", 35.0, "inconclusive"),
+        ("upper_bound", ">=", 25.0, "fail"),
+        ("upper_bound", ">=", 35.0, "inconclusive"),
+        ("upper_bound", "<", 30.0, "inconclusive"),
+        ("upper_bound", ">", 30.0, "fail"),
+    ],
+)
+def test_a_proxy_proves_only_one_direction(
+    tmp_path: Path, proxy: str, op: str, value: float, status: str
+) -> None:
+    (tmp_path / "rules.toml").write_text(PROXY_RULES.format(op=op, proxy=proxy), encoding="utf-8")
+    out = plan(compliance=[{"rules": "rules.toml"}], base_dir=tmp_path).run(
+        dataset({("甲", 2023): {"a": value}})
+    )
+    record = out.compliance[0].to_record()
+    (rule,) = record["results"]
+    assert (rule["status"], rule["proxy"]) == (status, proxy)
+    assert rule["passed"] is {"pass": True, "fail": False, "inconclusive": None}[status]
+    (verdict,) = record["verdicts"]
+    inconclusive = [f for f in out.findings if f.rule == "compliance_inconclusive"]
+    if status == "inconclusive":
+        assert (verdict["failed"], verdict["inconclusive_rules"], verdict["not_assessed_rules"]) == (
+            0,
+            ["代理"],
+            [],
+        )
+        assert (verdict["verdict"], verdict["at_least"], verdict["at_most"]) == ("未能判定", "合格", "不达标")
+        assert "proves no" in rule["note"] and "报告口径与标准口径不同" in rule["note"]
+        assert [f.severity for f in inconclusive] == ["info"]
+    else:
+        assert verdict["verdict"] == ("合格" if status == "pass" else "不达标")
+        assert verdict["determined"] and not inconclusive
+        assert rule["note"] == "报告口径与标准口径不同"
+
+
+def test_rule_set_filters_that_match_nothing_are_said_so(tmp_path: Path) -> None:
+    values = {("甲", 2023): {"a": 17.0}, ("乙", 2023): {"a": 17.0}}
+    out = outcome(tmp_path, values, entities=["甲", "不存在"], years=[2023, 2030])
+    assert {v["entity"] for v in out.compliance[0].to_record()["verdicts"]} == {"甲"}
+    (warning,) = [f for f in out.findings if f.rule == "compliance_filter"]
+    assert warning.severity == "warning" and warning.message.startswith("测试办学条件: ")
+    assert "'不存在' is not an entity of the inputs" in warning.message
+    assert "years: 2030 not in the inputs (they hold 2023)" in warning.message
+    out = outcome(tmp_path, values, years=[2030])
+    assert out.compliance[0].to_record()["verdicts"] == []
+    (warning,) = [f for f in out.findings if f.rule == "compliance_filter"]
+    assert "its filters (level = '高职', years = [2030]) keep no entity-year" in warning.message
+    assert not [
+        f for f in outcome(tmp_path, values, entities=["乙"]).findings if f.rule == "compliance_filter"
+    ]
+
+
 # --- the shipped rule files on the seed reports --------------------------------
 
 
@@ -174,18 +259,70 @@ def verdicts(result: Result) -> dict[tuple[str, int], dict[str, Any]]:
     return {(v["entity"], v["year"]): v for v in result.compliance[0].to_record()["verdicts"]}
 
 
-def test_zhongzhi_seed_gets_the_red_card(tmp_path: Path) -> None:
+def test_zhongzhi_seed_fails_one_rule_and_the_dual_share_proves_nothing(tmp_path: Path) -> None:
     result = run_seed(tmp_path, "002_7d1635ab68301fb1.txt", "zhongzhi_2010.toml", level="中职")
     rules = {r["rule_id"]: r for r in result.compliance[0].to_record()["results"]}
     senior, dual = rules["senior_title_teacher_share"], rules["dual_qualified_teacher_share"]
     assert (senior["value"], senior["threshold"], senior["status"]) == (13.53, 20.0, "fail")
     assert senior["margin"] == pytest.approx(-6.47)
-    assert (dual["value"], dual["threshold"], dual["status"]) == (24.11, 30.0, "fail")
+    # 24.11 % of all 专任教师 is a lower bound of the share of 专业教师 the standard means:
+    # below 30 it proves no failure
+    assert (dual["value"], dual["threshold"], dual["proxy"]) == (24.11, 30.0, "lower_bound")
+    assert (dual["status"], dual["passed"]) == ("inconclusive", None)
+    assert dual["margin"] == pytest.approx(-5.89)
+    assert "lower bound" in dual["note"] and "专业教师" in dual["note"]
     assert rules["student_teacher_ratio"]["status"] == "pass"
     assert rules["equipment_value_per_student"]["value"] == 11579.65
     verdict = verdicts(result)[("呼和浩特市", 2023)]
-    assert (verdict["verdict"], verdict["card"], verdict["failed"]) == ("暂停招生", "红牌", 2)
-    assert verdict["determined"] is True  # two failures already reach the top of the ladder
+    # no longer 红牌 on the 双师型 share: one proven failure is 限制招生 (黄牌); the open rules
+    # (三项 not printed, 双师型 inconclusive) could still make it 暂停招生
+    assert (verdict["failed"], verdict["failed_rules"]) == (
+        1,
+        ["具有高级专业技术职务人数占专任教师比例（%）"],
+    )
+    assert verdict["inconclusive_rules"] == ["“双师型”教师比例（%）"]
+    assert (verdict["at_least"], verdict["at_most"]) == ("限制招生", "暂停招生")
+    assert (verdict["verdict"], verdict["card"], verdict["determined"]) == ("未能判定", "", False)
+    (finding,) = [f for f in result.findings if f.rule == "compliance_inconclusive"]
+    assert (finding.severity, finding.entity, finding.actual, finding.expected) == (
+        "info",
+        "呼和浩特市",
+        24.11,
+        30,
+    )
+
+
+def zhongzhi_variant(tmp_path: Path, dual_threshold: int) -> dict[str, Any]:
+    """The Hohhot verdict under zhongzhi_2010.toml without the three rules the
+    report does not print, and the 双师型 threshold set to ``dual_threshold``."""
+    text = (ROOT / "configs/rules/zhongzhi_2010.toml").read_text(encoding="utf-8")
+    unprinted = r'\[\[rules\]\]\nid = "(books|land_area|building_area)_per_student"\n.*?(?=\[\[)'
+    text = re.sub(unprinted, "", text, flags=re.DOTALL)
+    assert (text.count("[[rules]]"), text.count("[[decision]]"), text.count("threshold = 30\n")) == (5, 3, 1)
+    (tmp_path / "rules.toml").write_text(
+        text.replace("threshold = 30\n", f"threshold = {dual_threshold}\n"), encoding="utf-8"
+    )
+    config = Config.build(
+        [{"path": str(ROOT / "examples/seeds/002_7d1635ab68301fb1.txt"), "level": "中职"}],
+        plugins={"entry_points": False},
+        compliance=[{"rules": str(tmp_path / "rules.toml")}],
+    )
+    return verdicts(run(config))[("呼和浩特市", 2023)]
+
+
+def test_on_the_seed_a_proxy_pass_is_a_pass_and_a_proxy_shortfall_stays_open(tmp_path: Path) -> None:
+    # 24.11 ≥ 20: a lower bound at or above the threshold proves the standard's share is too
+    verdict = zhongzhi_variant(tmp_path, 20)
+    assert (verdict["passed"], verdict["inconclusive"], verdict["not_assessed"]) == (4, 0, 0)
+    assert (verdict["verdict"], verdict["card"], verdict["determined"]) == ("限制招生", "黄牌", True)
+    # 24.11 < 30 proves nothing: the verdict is 限制招生 at least, 暂停招生 if the share really is short
+    verdict = zhongzhi_variant(tmp_path, 30)
+    assert (verdict["passed"], verdict["inconclusive"], verdict["failed"]) == (3, 1, 1)
+    assert (verdict["verdict"], verdict["at_least"], verdict["at_most"]) == (
+        "未能判定",
+        "限制招生",
+        "暂停招生",
+    )
 
 
 def test_gaozhi_seed_by_school_type(tmp_path: Path) -> None:
@@ -227,4 +364,6 @@ def test_shipped_gaozhi_compliance_config_runs() -> None:
 
 def test_shipped_zhongzhi_compliance_config_runs() -> None:
     (block,) = shipped("compliance_zhongzhi.toml").compliance
-    assert [v["verdict"] for v in block.to_record()["verdicts"]] == ["暂停招生"]
+    assert [(v["verdict"], v["at_least"]) for v in block.to_record()["verdicts"]] == [
+        ("未能判定", "限制招生")
+    ]

@@ -99,3 +99,45 @@ def test_no_entity_is_one_clear_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"wide.csv:1: no entity column"):
         _run(path)
     assert _run(path, entity="某校").value("某校", 2023, "毕业生人数") == 1
+
+
+@pytest.mark.parametrize("year", ["inf", "-inf", "nan", "1e400", "2023.7", "1800", "2101", "23", "二〇二三"])
+def test_a_year_that_is_no_whole_year_is_a_finding_for_each_cell(tmp_path: Path, year: str) -> None:
+    path = tmp_path / "wide.csv"
+    path.write_text(
+        f"名称,年份,毕业生人数,全日制在校生人数\n某校,{year},100,—\n某校,2023,7,8\n", encoding="utf-8"
+    )
+    result = _run(path)
+    bad = [f for f in result.findings if f.rule == "bad_year"]
+    assert [f.indicators for f in bad] == [("毕业生人数",), ("全日制在校生人数",)]
+    assert all(f.cell and f.severity == "error" and repr(year) in f.message for f in bad)
+    assert {(v.year, v.value) for v in result.values if not v.derived} == {(2023, 7), (2023, 8)}
+    assert result.summary.cells == 4
+    _accounted(result)
+
+
+@pytest.mark.parametrize("year", ["2023", "2023.0", "２０２３", "2023年", "2023年度", " 2023 "])
+def test_whole_years_as_printed(tmp_path: Path, year: str) -> None:
+    path = tmp_path / "long.csv"
+    path.write_text(f"名称,年份,指标,值\n某校,{year},毕业生人数,100\n", encoding="utf-8")
+    result = _run(path)
+    assert result.value("某校", 2023, "毕业生人数") == 100
+    assert not [f for f in result.findings if f.rule == "bad_year"]
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\r\n\n\t\n", "\ufeff"])
+def test_an_empty_file_is_one_clear_error(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "empty.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=r"empty.csv: the file is empty"):
+        _run(path)
+
+
+@pytest.mark.parametrize("text", ["名称,年份,毕业生人数\n", ",,,\n,,\n", "名称,年份,毕业生人数\n,,\n"])
+def test_a_file_with_nothing_to_read_is_a_warning(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "header.csv"
+    path.write_text(text, encoding="utf-8")
+    result = _run(path)
+    (warning,) = [f for f in result.findings if f.rule == "no_tables"]
+    assert warning.severity == "warning" and str(path) in warning.message
+    assert result.summary.cells == 0

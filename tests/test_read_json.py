@@ -76,3 +76,59 @@ def test_bad_json_is_one_clear_error(tmp_path: Path, text: str, message: str) ->
     path.write_text(text, encoding="utf-8")
     with pytest.raises(InputError, match=message):
         _run(path)
+
+
+def test_a_number_too_big_for_a_float_is_a_cell_finding(tmp_path: Path) -> None:
+    path = tmp_path / "values.json"
+    big = "1" + "0" * 400
+    path.write_text(
+        f'[{{"entity": "某校", "year": 2023, "key": "sc_graduates", "value": {big}}},'
+        ' {"entity": "某校", "year": 2023, "key": "sc_bachelor", "value": 1e400}]',
+        encoding="utf-8",
+    )
+    result = _run(path)
+    assert [f.rule for f in result.findings if f.cell] == ["unparsable_value", "unparsable_value"]
+    assert result.summary.cells == 2 and result.summary.figures == 0
+
+
+@pytest.mark.parametrize("year", ["2023.5", "1" + "0" * 400, "1e400", "true", '"二〇二三"', "1800", "[2023]"])
+def test_a_year_that_is_no_whole_year_is_a_cell_finding(tmp_path: Path, year: str) -> None:
+    path = tmp_path / "values.json"
+    path.write_text(
+        f'[{{"entity": "某校", "year": {year}, "key": "sc_graduates", "value": 1}},'
+        ' {"entity": "某校", "year": "2023", "key": "sc_bachelor", "value": 2}]',
+        encoding="utf-8",
+    )
+    result = _run(path)
+    (bad,) = [f for f in result.findings if f.cell]
+    assert bad.rule == "bad_year" and bad.indicators == ("毕业生人数",) and "values[0]" in bad.message
+    assert result.value("某校", 2023, "升入本科人数") == 2
+    assert result.summary.cells == 2 == result.summary.figures + result.summary.cell_findings
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "values.json: not valid JSON: nested too deeply"),
+        ('[{"value": 1' + "0" * 5000 + "}]", "values.json: not valid JSON: Exceeds the limit"),
+        ("", "values.json: the file is empty"),
+        (" \n\t\n", "values.json: the file is empty"),
+    ],
+)
+def test_unreadable_json_is_one_clear_error(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "values.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=message):
+        _run(path)
+
+
+@pytest.mark.parametrize(
+    "text", ["[]", '{"values": []}', '[{"key": "sc_graduates", "value": 1, "derived": true}]']
+)
+def test_json_with_nothing_to_read_is_a_warning(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "values.json"
+    path.write_text(text, encoding="utf-8")
+    result = _run(path)
+    (warning,) = [f for f in result.findings if f.rule == "no_tables"]
+    assert warning.severity == "warning" and str(path) in warning.message
+    assert result.summary.cells == 0

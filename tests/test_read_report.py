@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from vqr_metrics import Config, run
+from vqr_metrics import Config, InputError, run
 from vqr_metrics.cli import main
 from vqr_metrics.result import Result
 
@@ -228,3 +228,23 @@ def test_report_text_saved_as_gbk(tmp_path: Path) -> None:
     assert result.value("内蒙古自治区", 2022, "毕业生人数") == 65283
     assert result.summary.cells == sum(rows * columns for rows, columns in GAOZHI_TABLES.values())
     assert _run(path, encoding="gbk").summary.figures == result.summary.figures
+
+
+@pytest.mark.parametrize("data", [b"", b"\xef\xbb\xbf", " \r\n\t\n\u3000".encode()])
+def test_an_empty_report_is_one_clear_error(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "report.txt"
+    path.write_bytes(data)
+    with pytest.raises(InputError, match=r"report\.txt: the file is empty"):
+        _run(path)
+
+
+def test_a_report_with_no_table_to_read_is_a_warning(tmp_path: Path) -> None:
+    # the prose before 000's first table, and a table no template names
+    path = tmp_path / "report.txt"
+    lines = GAOZHI.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(lines[:40] + lines[170:177]), encoding="utf-8")
+    result = _run(path)
+    (warning,) = [f for f in result.findings if f.rule == "no_tables"]
+    assert warning.severity == "warning" and f"{path}: no figures read" in warning.message
+    assert result.summary.cells == 0
+    assert any(f.rule == "table_not_recognised" for f in result.findings)

@@ -76,6 +76,7 @@ def _read(folder: Path, data: bytes, **spec: object) -> ReadOutput | None:
         return None
     assert isinstance(out, ReadOutput)
     assert out.cells == len(out.figures) + sum(1 for f in out.findings if f.cell)
+    assert (out.cells == 0) == any(f.rule == "no_tables" for f in out.findings)
     try:
         lines = data.decode("utf-8-sig").splitlines()
     except UnicodeDecodeError:

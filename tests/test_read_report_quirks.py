@@ -117,10 +117,11 @@ def test_caption_numbers_that_repeat_or_disagree_with_the_contents(read: Callabl
 
 def test_unrecognised_table_is_one_finding_with_its_line(read: Callable[..., ReadOutput]) -> None:
     out = read(seed(GAOZHI, 171, 177))  # 表 1.1 …培育单位名单
-    (finding,) = out.findings
+    finding, nothing = out.findings
     assert finding.rule == "table_not_recognised" and finding.provenance[0].line == 1
     assert "4 rows (lines 1–7) were not read" in finding.message
     assert out.cells == 0
+    assert (nothing.rule, nothing.severity) == ("no_tables", "warning")  # the input yields nothing
 
 
 # --- entity, year, level ---------------------------------------------------------

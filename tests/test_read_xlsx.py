@@ -4,6 +4,8 @@ the templates like report text) and long or wide sheets (like CSV)."""
 from __future__ import annotations
 
 import re
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ from vqr_metrics import Config, InputError, run
 from vqr_metrics.result import Result
 
 openpyxl = pytest.importorskip("openpyxl")
+ArrayFormula = pytest.importorskip("openpyxl.worksheet.formula").ArrayFormula
 
 SEEDS = Path(__file__).parents[1] / "examples" / "seeds"
 GAOZHI = SEEDS / "000_26576409a80910f8.txt"
@@ -119,4 +122,102 @@ def test_bad_workbooks_are_one_clear_error(tmp_path: Path) -> None:
     broken.write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(InputError, match=r"not a readable \.xlsx workbook"):
         _run(broken)
-    assert _run(path).summary.cells == 0  # an empty sheet holds nothing
+    empty = _run(path)  # an empty sheet holds nothing
+    assert empty.summary.cells == 0 and [f.rule for f in empty.findings] == ["no_tables"]
+
+
+def _rewrite_sheet(path: Path, change: Callable[[bytes], bytes]) -> None:
+    """Change the first sheet's XML in place, as a damaged or hand-made file has it."""
+    with zipfile.ZipFile(path) as source:
+        items = [(item, source.read(item.filename)) for item in source.infolist()]
+    with zipfile.ZipFile(path, "w") as out:
+        for item, data in items:
+            out.writestr(item, change(data) if item.filename == "xl/worksheets/sheet1.xml" else data)
+
+
+def _wide_book(path: Path, *rows: list[object]) -> None:
+    book = openpyxl.Workbook()
+    book.active.title = "学生"
+    _put(book.active, ["名称", "年份", "毕业生人数", "全日制在校生人数"])
+    for row in rows:
+        _put(book.active, row)
+    book.save(path)
+
+
+def test_a_sheet_cut_short_is_one_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "cut.xlsx"
+    _wide_book(path, ["某校", 2023, 100, 200])
+    _rewrite_sheet(path, lambda xml: xml[: len(xml) // 2])
+    with pytest.raises(InputError, match=r"cut\.xlsx: sheet '学生' cannot be read \(ParseError: "):
+        _run(path)
+
+
+def test_a_formula_without_a_saved_value_is_an_error_not_a_blank(tmp_path: Path) -> None:
+    path = tmp_path / "formulas.xlsx"
+    _wide_book(path, ["某校", 2023, "=D2-10", None], ["某校", 2022, 100, "=C3*2"])
+    result = _run(path)
+    formulas = [f for f in result.findings if f.rule == "formula_without_value"]
+    assert [(f.year, f.indicators, f.provenance[0].raw) for f in formulas] == [
+        (2023, ("毕业生人数",), "=D2-10"),
+        (2022, ("全日制在校生人数",), "=C3*2"),
+    ]
+    assert all(f.cell and f.severity == "error" and "Excel/WPS" in f.message for f in formulas)
+    (blank,) = [f for f in result.findings if f.rule == "missing_value"]  # D2 holds nothing at all
+    assert blank.year == 2023 and blank.indicators == ("全日制在校生人数",)
+    assert result.value("某校", 2022, "毕业生人数") == 100
+    assert result.summary.cells == 4 == result.summary.figures + result.summary.cell_findings
+
+
+def test_a_formula_in_a_report_layout_sheet(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "教学资源表"
+    _put(sheet, ["序号", "指标", "单位", "值"])
+    _put(sheet, [1, "生师比", ":", "=10+2.4"])
+    _put(sheet, [2, "双师素质专任教师比例", "%", ArrayFormula("D3:D3", "=D2*2")])
+    path = tmp_path / "resources.xlsx"
+    book.save(path)
+    result = _run({"path": str(path), "entity": "呼和浩特市", "year": 2023})
+    ratio, array = [f for f in result.findings if f.cell]
+    assert ratio.rule == array.rule == "formula_without_value"
+    assert ratio.indicators == ("生师比",) and array.indicators == ("双师素质专任教师比例",)
+    assert ratio.provenance[0].table == "教学资源表" and ratio.provenance[0].line == 2
+    assert array.provenance[0].raw == "=D2*2"
+
+
+def test_a_formula_with_its_saved_value_gives_the_value(tmp_path: Path) -> None:
+    path = tmp_path / "saved.xlsx"
+    _wide_book(path, ["某校", 2023, "=D2-10", 200])
+    # what Excel writes: the formula and the value it last calculated
+    _rewrite_sheet(path, lambda xml: xml.replace(b"<f>D2-10</f><v />", b"<f>D2-10</f><v>190</v>"))
+    result = _run(path)
+    assert result.value("某校", 2023, "毕业生人数") == 190
+    assert result.summary.cells == result.summary.figures == 2
+
+
+def test_numbers_beyond_a_float_are_cell_findings(tmp_path: Path) -> None:
+    path = tmp_path / "big.xlsx"
+    _wide_book(path, ["某校", 2023, 123456789, 1e300])
+    _rewrite_sheet(path, lambda xml: xml.replace(b"<v>123456789</v>", b"<v>1" + b"0" * 400 + b"</v>"))
+    result = _run(path)
+    (garbage,) = [f for f in result.findings if f.cell]
+    assert garbage.rule == "unparsable_value" and garbage.indicators == ("毕业生人数",)
+    assert garbage.provenance[0].raw == "1" + "0" * 400
+    assert result.value("某校", 2023, "全日制在校生人数") == 1e300
+
+
+def test_empty_files_and_workbooks(tmp_path: Path) -> None:
+    for content in (b"", b"  \n"):
+        path = tmp_path / "empty.xlsx"
+        path.write_bytes(content)
+        with pytest.raises(InputError, match=r"empty\.xlsx: the file is empty"):
+            _run(path)
+    path = tmp_path / "blank.xlsx"
+    book = openpyxl.Workbook()
+    book.create_sheet("二")
+    book.save(path)
+    for spec, why in [({}, "no sheet holds a table"), ({"sheet": "二"}, "sheet '二' holds no table")]:
+        result = _run({"path": str(path), **spec})
+        (warning,) = [f for f in result.findings if f.rule == "no_tables"]
+        assert warning.severity == "warning" and f"{path}: no figures read: {why}" in warning.message
+        assert result.summary.cells == 0

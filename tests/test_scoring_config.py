@@ -9,18 +9,20 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_scoring_support import catalog
+from tests.test_scoring_support import catalog, dataset, results
 from vqr_metrics.config import load_config
 from vqr_metrics.errors import ConfigError
-from vqr_metrics.scoring import prepare_scoring
+from vqr_metrics.scoring import ScoringPlan, prepare_scoring
+from vqr_metrics.scoring.results import methods_of
+from vqr_metrics.scoring.spec import Leaf
 
 GOOD_INDICATOR = '[[scorecards.indicators]]\nmetric = "甲指标"\nweight = 1\n'
 
 
-def prepare(tmp_path: Path, text: str) -> None:
+def prepare(tmp_path: Path, text: str) -> ScoringPlan:
     path = tmp_path / "score.toml"
     path.write_text(text, encoding="utf-8")
-    prepare_scoring(load_config(path), catalog())
+    return prepare_scoring(load_config(path), catalog())
 
 
 def error(tmp_path: Path, text: str) -> str:
@@ -33,7 +35,7 @@ def error(tmp_path: Path, text: str) -> str:
 
 
 def test_the_flat_form_of_the_issue_is_accepted(tmp_path: Path) -> None:
-    prepare(
+    plan = prepare(
         tmp_path,
         """
 [[scorecards]]
@@ -44,10 +46,51 @@ weights = "explicit"
 missing = "reweight"
 [[scorecards.indicators]]
 metric = "甲指标"
-weight = 0.5
+weight = 5
 direction = "higher"
+[[scorecards.indicators]]
+metric = "b"
+weight = 3
+direction = "lower"
+[[scorecards.indicators]]
+metric = "丙指标"
+name = "丙"
+weight = 2
 """,
     )
+    (card,) = plan.scorecards
+    assert (card.name, card.root.label, card.root.aggregate, card.root.weights) == (
+        "学生发展指数",
+        "学生发展指数",
+        "arithmetic",
+        "explicit",
+    )
+    leaves = card.root.children
+    assert all(isinstance(leaf, Leaf) for leaf in leaves)
+    assert [(leaf.label, leaf.keys, leaf.weight) for leaf in card.root.leaves()] == [
+        ("甲指标", ("a",), 5),
+        ("乙指标", ("b",), 3),
+        ("丙", ("c",), 2),
+    ]
+    assert [leaf.higher for leaf in card.root.leaves()] == [True, False, True]  # "higher" is the default
+    assert methods_of(card) == {
+        "normalize": ["minmax"],
+        "aggregate": ["arithmetic"],
+        "weights": ["explicit"],
+        "missing": ["reweight"],
+        "normalize_within": "year",
+        "rank_within": "year",
+    }
+    assert (card.root.min_coverage, card.sensitivity, card.entities, card.years) == (0.5, None, (), ())
+    # the weights are renormalised when scored: 5 : 3 : 2 → 0.5, 0.3, 0.2
+    data = dataset(
+        {("甲", 2023): {"a": 1.0, "b": 1.0, "c": 1.0}, ("乙", 2023): {"a": 2.0, "b": 2.0, "c": 2.0}}
+    )
+    outcome = plan.run(data)
+    used = {w["child"]: w["weight"] for w in outcome.scorecards[0].to_record()["weights"]}
+    assert used == pytest.approx({"甲指标": 0.5, "乙指标": 0.3, "丙": 0.2})
+    # 乙 is best on a and c (higher), worst on b (lower is better): 0.5·100 + 0.3·0 + 0.2·100
+    assert results(outcome)[("乙", 2023)]["score"] == pytest.approx(70)
 
 
 @pytest.mark.parametrize(
@@ -84,7 +127,10 @@ direction = "higher"
             "weight is not used by weights = 'entropy'",
         ),
         ('[[scorecards]]\nname = "x"\noffset = 1\n' + GOOD_INDICATOR, "offset only applies to aggregate"),
-        ('[[scorecards]]\nname = "x"\nmin_coverage = 1.5\n' + GOOD_INDICATOR, "min_coverage must lie in"),
+        (
+            '[[scorecards]]\nname = "x"\nmin_coverage = 1.5\n' + GOOD_INDICATOR,
+            r"min_coverage must be a number in \[0, 1\], not 1.5",
+        ),
         (
             '[[scorecards]]\nname = "x"\nnormalize = "goalposts"\n' + GOOD_INDICATOR,
             "needs the parameter 'low'",
@@ -130,6 +176,61 @@ direction = "higher"
 )
 def test_config_errors_are_one_line_and_name_key_and_file(tmp_path: Path, text: str, expected: str) -> None:
     assert re.search(expected, error(tmp_path, text))
+
+
+SENSITIVITY = '[[scorecards]]\nname = "x"\n' + GOOD_INDICATOR + "[scorecards.sensitivity]\n"
+ONE = '[[scorecards]]\nname = "x"\n[[scorecards.indicators]]\nmetric = "甲指标"\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (SENSITIVITY + "seed = -5\n", r"sensitivity: seed must be a whole number ≥ 0, not -5"),
+        (SENSITIVITY + "draws = 0\n", r"sensitivity: draws must be a whole number in 1–100000, not 0"),
+        (SENSITIVITY + "draws = 1000000\n", r"draws must be .*, not 1000000"),
+        (SENSITIVITY + "share = 0\n", r"share must be a number in \(0, 1\).*perturb = \"none\".*not 0"),
+        (SENSITIVITY + "share = 1\n", r"share must be a number in \(0, 1\).*not 1"),
+        (SENSITIVITY + "share = nan\n", r"share must be .*not nan"),
+        (SENSITIVITY + "concentration = 0\n", r"concentration must be a number > 0, not 0"),
+        (SENSITIVITY + "concentration = inf\n", r"concentration must be a number > 0, not inf"),
+        (SENSITIVITY + "sweep = [inf]\n", r"sweep must be a list of weight factors ≥ 0.*inf"),
+        (SENSITIVITY + "sweep = [nan]\n", r"sweep must be .*nan"),
+        (
+            '[[scorecards]]\nname = "x"\nmin_coverage = -0.1\n' + GOOD_INDICATOR,
+            r"min_coverage must be .*-0.1",
+        ),
+        ('[[scorecards]]\nname = "x"\nmin_coverage = nan\n' + GOOD_INDICATOR, r"min_coverage must be .*nan"),
+        (
+            '[[scorecards]]\nname = "x"\naggregate = "geometric"\noffset = -1\n' + GOOD_INDICATOR,
+            r"offset must be a number ≥ 0, not -1",
+        ),
+        (
+            '[[scorecards]]\nname = "x"\naggregate = "geometric"\noffset = inf\n' + GOOD_INDICATOR,
+            r"offset must be a number ≥ 0, not inf",
+        ),
+        (ONE + "weight = -1\n", r"indicators #1 \(甲指标\): weight must be a number ≥ 0, not -1"),
+        (ONE + "weight = inf\n", r"weight must be a number ≥ 0, not inf"),
+        (ONE + "weight = nan\n", r"weight must be a number ≥ 0, not nan"),
+        (ONE + "weight = 0\n", r"the weights of its children must not all be 0"),
+        (
+            '[[scorecards]]\nname = "x"\nnormalize = "goalposts"\nlow = nan\nhigh = 1\n' + GOOD_INDICATOR,
+            r"goalposts.*low must be a finite number, not nan",
+        ),
+        (
+            '[[scorecards]]\nname = "x"\nnormalize = "ratio_to_threshold"\nthreshold = inf\n'
+            + GOOD_INDICATOR,
+            r"threshold must be a finite number, not inf",
+        ),
+        (
+            '[[scorecards]]\nname = "x"\nnormalize = "zscore"\nspread = -inf\n' + GOOD_INDICATOR,
+            r"spread must be a finite number, not -inf",
+        ),
+    ],
+)
+def test_numeric_options_out_of_range_are_config_errors(tmp_path: Path, text: str, expected: str) -> None:
+    message = error(tmp_path, text)
+    assert re.search(expected, message), message
+    assert "scorecards #1 (x)" in message
 
 
 def test_the_place_in_the_tree_is_named(tmp_path: Path) -> None:
@@ -178,6 +279,20 @@ RULES_HEAD = 'name = "测试规则"\nsource = "测试〔2024〕1号"\n'
             RULES_HEAD
             + 'level = "小学"\n[[rules]]\nid = "r"\nname = "r"\nmetric = "a"\nop = "<="\nthreshold = 1\n',
             "level must be",
+        ),
+        (
+            RULES_HEAD + '[[rules]]\nid = "r"\nname = "r"\nmetric = "a"\nop = "<="\nthreshold = nan\n',
+            r"rules #1 \(r\).threshold must be a finite number, not nan",
+        ),
+        (
+            RULES_HEAD + '[[rules]]\nid = "r"\nname = "r"\nmetric = "a"\nop = "<="\n'
+            '[rules.thresholds]\n"综合" = inf\n',
+            r"rules #1 \(r\).thresholds.综合 must be a finite number, not inf",
+        ),
+        (
+            RULES_HEAD + '[[rules]]\nid = "r"\nname = "r"\nmetric = "a"\nop = "<="\nthreshold = 1\n'
+            'proxy = "lower"\n',
+            r"rules #1 \(r\).proxy must be one of lower_bound \| upper_bound, not 'lower'.*did you mean",
         ),
     ],
 )

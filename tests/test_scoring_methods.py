@@ -150,7 +150,9 @@ def test_normaliser_reference_values() -> None:
         ("goalposts", {"low": 1}, "needs the parameter 'high'"),
         ("goalposts", {"low": 5, "high": 5}, "greater than low"),
         ("ratio_to_threshold", {}, "needs the parameter 'threshold'"),
-        ("ratio_to_threshold", {"threshold": "x"}, "must be a number"),
+        ("ratio_to_threshold", {"threshold": "x"}, "threshold must be a finite number, not 'x'"),
+        ("ratio_to_threshold", {"threshold": float("nan")}, "threshold must be a finite number, not nan"),
+        ("goalposts", {"low": 0, "high": float("inf")}, "high must be a finite number, not inf"),
         ("zscore", {"spread": 0}, "spread must be positive"),
     ],
 )
@@ -236,6 +238,21 @@ def test_explicit_weights_are_renormalised() -> None:
     )
     with pytest.raises(ValueError):
         weights.explicit(np.zeros((1, 2)), np.array([0.0, 0.0]))
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ([1e308, 1e308], [0.5, 0.5]),  # the plain sum overflows to inf
+        ([1.7e308, 1.7e308, 0.0], [0.5, 0.5, 0.0]),
+        ([5e-324, 5e-324], [0.5, 0.5]),  # subnormal: the sum is exact, the ratio is not lost
+        ([1e308, 1.0], [1.0, 1e-308]),
+    ],
+)
+def test_explicit_weights_renormalise_without_overflow(given: list[float], expected: list[float]) -> None:
+    result = weights.explicit(np.zeros((1, len(given))), np.array(given))
+    np.testing.assert_allclose(result, expected, rtol=1e-12, atol=0)
+    assert result.sum() == pytest.approx(1)
 
 
 # --- aggregators ---------------------------------------------------------------

@@ -291,3 +291,82 @@ def test_weights_used_are_reported() -> None:
     assert set(used) == {"甲指标", "乙指标"} and sum(used.values()) == pytest.approx(1)
     assert record["methods"]["weights"] == ["entropy"]
     assert np.isclose(used["甲指标"] + used["乙指标"], 1)
+
+
+def test_huge_weights_score_like_their_ratio() -> None:
+    # 1e308 + 1e308 overflows: the weights are renormalised by their largest first
+    huge = flat([{"metric": "a", "weight": 1e308}, {"metric": "b", "weight": 1e308}])
+    small = flat([{"metric": "a", "weight": 1}, {"metric": "b", "weight": 1}])
+    assert results(run(dataset(THREE), huge)) == results(run(dataset(THREE), small))
+
+
+def test_filters_that_match_nothing_are_said_so() -> None:
+    data = dataset({("甲", 2023): {"a": 1.0}, ("乙", 2023): {"a": 2.0}, ("甲", 2022): {"a": 3.0}})
+    outcome = run(data, flat([{"metric": "a", "weight": 1}], years=[2030], entities=["不存在"]))
+    assert results(outcome) == {}
+    (warning,) = [f for f in outcome.findings if f.rule == "scorecard_filter"]
+    assert warning.severity == "warning" and "\n" not in warning.message
+    assert "scorecard '测试指数'" in warning.message
+    assert "'不存在' is not an entity of the inputs" in warning.message
+    assert "years: 2030 not in the inputs (they hold 2022, 2023)" in warning.message
+    assert "keep no entity-year" in warning.message
+
+
+def test_a_filter_value_that_partly_matches_is_named_and_the_rest_scored() -> None:
+    data = dataset({("甲校", 2023): {"a": 1.0}, ("乙校", 2023): {"a": 2.0}})
+    outcome = run(data, flat([{"metric": "a", "weight": 1}], entities=["甲校", "乙"], years=[2023, 2024]))
+    assert list(results(outcome)) == [("甲校", 2023)]
+    (warning,) = [f for f in outcome.findings if f.rule == "scorecard_filter"]
+    assert "'乙' is not an entity of the inputs (did you mean: 乙校?)" in warning.message
+    assert "years: 2024 not in the inputs" in warning.message
+    assert "keep no entity-year" not in warning.message
+
+
+def test_filters_that_only_together_keep_nothing_are_said_so() -> None:
+    data = dataset({("甲", 2023): {"a": 1.0}, ("乙", 2022): {"a": 2.0}}, attributes={"甲": {"level": "高职"}})
+    outcome = run(data, flat([{"metric": "a", "weight": 1}], entities=["甲"], years=[2022], level="高职"))
+    (warning,) = [f.message for f in outcome.findings if f.rule == "scorecard_filter"]
+    assert "its filters (level = '高职', entities = ['甲'], years = [2022]) keep no entity-year" in warning
+    matched = run(data, flat([{"metric": "a", "weight": 1}], entities=["甲"], years=[2023]))
+    assert not [f for f in matched.findings if f.rule == "scorecard_filter"]
+
+
+@pytest.mark.parametrize("missing", ["reweight", "impute_mean", "impute_p25"])
+def test_an_indicator_nobody_reports_in_a_year_is_one_warning(missing: str) -> None:
+    data = dataset(
+        {
+            ("甲", 2023): {"a": 1.0},
+            ("乙", 2023): {"a": 3.0},
+            ("甲", 2022): {"a": 1.0, "b": 5.0, "c": 2.0},
+            ("乙", 2022): {"a": 2.0, "b": 6.0},
+        }
+    )
+    card = flat([{"metric": k, "weight": 1} for k in "abc"], missing=missing, min_coverage=0.3)
+    outcome = run(data, card)
+    empty = [f for f in outcome.findings if f.rule == "scorecard_empty_indicator"]
+    # 2023: b and c are unusable columns — one warning, not a "missing" per entity; 2022 has both
+    assert [(f.severity, f.year, f.indicators) for f in empty] == [("warning", 2023, ("乙指标", "丙指标"))]
+    assert "no entity reports 乙指标, 丙指标 in 2023; every score of 2023 is computed without them" in (
+        empty[0].message
+    )
+    out = results(outcome)
+    for entity in "甲乙":
+        row = out[(entity, 2023)]
+        # scored on a alone: the weights of the empty columns went to a
+        assert row["indicators"]["甲指标"]["weight"] == pytest.approx(1)
+        assert row["score"] == pytest.approx(row["indicators"]["甲指标"]["normalized"])
+        assert row["coverage"] == pytest.approx(1 / 3)
+    assert not [f for f in outcome.findings if f.rule == "scorecard_imputed" and f.year == 2023]
+
+
+def test_an_indicator_imputed_from_other_years_is_named_as_such() -> None:
+    data = dataset({("甲", 2023): {"a": 1.0}, ("乙", 2023): {"a": 3.0}, ("甲", 2022): {"a": 2.0, "b": 4.0}})
+    card = flat(
+        [{"metric": "a", "weight": 1}, {"metric": "b", "weight": 1}],
+        missing="impute_mean",
+        normalize_within="all",
+    )
+    outcome = run(data, card)
+    (warning,) = [f for f in outcome.findings if f.rule == "scorecard_empty_indicator"]
+    assert warning.year == 2023 and "乙指标 only has imputed values" in warning.message
+    assert results(outcome)[("乙", 2023)]["indicators"]["乙指标"]["status"] == "imputed"

@@ -25,6 +25,7 @@ def evaluate_metrics(dataset: Dataset, catalog: Catalog) -> list[Finding]:
     findings: list[Finding] = []
     prev_index = dataset.prev_index()
     years = np.array([year for _, year in dataset.rows], dtype=np.int64)
+    unique_years = [int(y) for y in np.unique(years)]
     for key in catalog.metric_order():
         metric = catalog.metrics[key]
         parsed = catalog.formulas[key]
@@ -34,7 +35,7 @@ def evaluate_metrics(dataset: Dataset, catalog: Catalog) -> list[Finding]:
             return dataset.column(deps[name])
 
         ev = formula_mod.evaluate(parsed, column, dataset.size, prev_index)
-        applies = np.array([metric.applies_to(int(y)) for y in years], dtype=bool)
+        applies = np.isin(years, [y for y in unique_years if metric.applies_to(y)])
         values = np.where(applies, ev.values, np.nan)
         dataset.columns[key] = values
         dataset.derived.add(key)

@@ -5,9 +5,12 @@ A rule names one or more metrics (the first an entity reported wins, e.g.
 the printed ratio before the recomputed one), a comparison and a threshold,
 either one for every school or one per school type (综合/师范/… from the
 config).  A rule it cannot apply — no value, no type, no threshold for the
-type — is "not assessed" with a finding, never a pass.  The verdict counts
-failed rules through the rule set's ``[[decision]]`` ladder; while rules
-are not assessed and could change the verdict, it is not determined.
+type — is "not assessed" with a finding, never a pass.  A rule whose metric
+only bounds the quantity of the standard (``proxy``) proves a pass or a
+failure in one direction only; in the other its result is "inconclusive".
+The verdict counts failed rules through the rule set's ``[[decision]]``
+ladder; while rules are not assessed or inconclusive and could change the
+verdict, it is not determined.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from ..errors import ConfigError, FormulaError
 from ..model import Finding
 from ..names import did_you_mean
 from .results import ComplianceResult
+from .scope import Scope
 
 OPS: dict[str, Callable[[float, float], bool]] = {
     "<=": operator.le,
@@ -38,6 +42,13 @@ OPS: dict[str, Callable[[float, float], bool]] = {
 _OP_ALIASES = {"≤": "<=", "≥": ">="}
 _TYPE_SEPARATORS = re.compile(r"[/、,，]")
 UNDETERMINED = "未能判定"
+# proxy -> the ops for which the bound can prove a pass; for the other ops it can only prove a
+# failure.  A lower bound (the standard's value is at least the reported one) that meets ">= t"
+# proves a pass; one that breaks "<= t" proves a failure; the other outcomes prove nothing.
+PROXIES: dict[str, frozenset[str]] = {
+    "lower_bound": frozenset({">=", ">"}),
+    "upper_bound": frozenset({"<=", "<"}),
+}
 
 _ENTRY: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "rules": (str, True),
@@ -62,6 +73,7 @@ _RULE: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "threshold": (float, False),
     "thresholds": (dict, False),
     "counts": (bool, False),
+    "proxy": (str, False),
     "source": (str, False),
     "note": (str, False),
 }
@@ -83,6 +95,14 @@ class Rule:
     counts: bool
     source: str
     note: str
+    proxy: str | None = None
+
+    def proves(self, passed: bool) -> bool:
+        """Whether this outcome of the comparison holds for the quantity the
+        standard means, not only for the reported value."""
+        if self.proxy is None:
+            return True
+        return passed == (self.op in PROXIES[self.proxy])
 
 
 @attrs.frozen
@@ -206,14 +226,22 @@ def _rule(raw: Mapping[str, Any], where: str, source: str, catalog: Catalog) -> 
         raise ConfigError(f"{source}: {where}.op must be one of {', '.join(OPS)}, not {raw['op']!r}")
     if ("threshold" in raw) == ("thresholds" in raw):
         raise ConfigError(f"{source}: {where} needs either threshold = … or [thresholds] by school type")
+    if "threshold" in raw and not math.isfinite(raw["threshold"]):
+        raise ConfigError(f"{source}: {where}.threshold must be a finite number, not {raw['threshold']!r}")
     thresholds: dict[str, float] = {}
     for types, value in raw.get("thresholds", {}).items():
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ConfigError(f"{source}: {where}.thresholds.{types} must be a number")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise ConfigError(f"{source}: {where}.thresholds.{types} must be a finite number, not {value!r}")
         for school_type in filter(None, (t.strip() for t in _TYPE_SEPARATORS.split(types))):
             if school_type in thresholds:
                 raise ConfigError(f"{source}: {where}.thresholds names type {school_type!r} twice")
             thresholds[school_type] = float(value)
+    proxy = raw.get("proxy")
+    if proxy is not None and proxy not in PROXIES:
+        raise ConfigError(
+            f"{source}: {where}.proxy must be one of {' | '.join(PROXIES)}, not {proxy!r}"
+            f"{did_you_mean(proxy, PROXIES)}"
+        )
     return Rule(
         id=raw["id"],
         name=raw["name"],
@@ -224,6 +252,7 @@ def _rule(raw: Mapping[str, Any], where: str, source: str, catalog: Catalog) -> 
         counts=raw.get("counts", True),
         source=raw.get("source", ""),
         note=raw.get("note", ""),
+        proxy=proxy,
     )
 
 
@@ -242,20 +271,19 @@ def evaluate_rules(
     results: list[dict[str, Any]] = []
     verdicts: list[dict[str, Any]] = []
     findings: list[Finding] = []
-    for row, (entity, year) in enumerate(dataset.rows):
-        attributes = dataset.attributes.get(entity, {})
-        if (ruleset.entities and entity not in ruleset.entities) or (
-            ruleset.years and year not in ruleset.years
-        ):
-            continue
-        if ruleset.level and attributes.get("level", ruleset.level) != ruleset.level:
-            continue
-        school_type = ruleset.type or attributes.get("type")
+    scope = Scope(ruleset.entities, ruleset.years, ruleset.level, unknown_level_matches=True)
+    rows = scope.rows(dataset)
+    unmatched = scope.finding("compliance_filter", ruleset.name, dataset, rows)
+    if unmatched is not None:
+        findings.append(unmatched)
+    for row in rows:
+        entity, year = dataset.rows[row]
+        school_type = ruleset.type or dataset.attributes.get(entity, {}).get("type")
         outcomes = []
         for rule in ruleset.rules:
             record, finding = _apply(ruleset, rule, dataset, catalog, row, school_type)
             results.append(record)
-            outcomes.append((rule, record["passed"]))
+            outcomes.append((rule, record["status"]))
             if finding is not None:
                 findings.append(finding)
         verdicts.append(_verdict(ruleset, entity, year, school_type, outcomes))
@@ -276,22 +304,28 @@ def _apply(
     entity, year = dataset.rows[row]
     key, value = _value(dataset, row, rule.keys)
     threshold = rule.threshold if rule.threshold is not None else rule.thresholds.get(school_type or "")
-    reason = ""
+    margin = None
     if value is None:
-        names = " / ".join(catalog.label(k) for k in rule.keys)
-        reason = f"no value for {names}"
+        status, reason = "not assessed", f"no value for {' / '.join(catalog.label(k) for k in rule.keys)}"
     elif threshold is None:
         known = ", ".join(rule.thresholds)
-        reason = (
-            f"the school type is not set (type = … on the input or the [[compliance]] entry; known: {known})"
-            if school_type is None
-            else f"no threshold for type {school_type!r} (known: {known})"
-        )
-    passed = None if reason else OPS[rule.op](value, threshold)  # type: ignore[arg-type]
-    margin = None
-    if not reason:
-        assert value is not None and threshold is not None
+        status = "not assessed"
+        if school_type is None:
+            where = "type = … on the input or the [[compliance]] entry"
+            reason = f"the school type is not set ({where}; known: {known})"
+        else:
+            reason = f"no threshold for type {school_type!r} (known: {known})"
+    else:
         margin = value - threshold if rule.op in (">=", ">") else threshold - value
+        holds = OPS[rule.op](value, threshold)
+        status, reason = ("pass" if holds else "fail"), ""
+        if not rule.proves(holds):
+            status = "inconclusive"
+            reason = (
+                f"{value:g} {rule.op} {threshold:g} {'holds' if holds else 'fails'}, but the value is only "
+                f"a {str(rule.proxy).replace('_', ' ')} of the quantity the standard means, so this proves "
+                f"no {'pass' if holds else 'failure'}{'; ' + rule.note if rule.note else ''}"
+            )
     record = {
         "entity": entity,
         "year": year,
@@ -304,24 +338,29 @@ def _apply(
         "op": rule.op,
         "threshold": threshold,
         "unit": catalog.get(key or rule.keys[0]).unit,
-        "passed": passed,
-        "status": "not assessed" if reason else "pass" if passed else "fail",
+        "passed": {"pass": True, "fail": False}.get(status),
+        "status": status,
         "margin": margin,
+        "proxy": rule.proxy,
         "counts": rule.counts,
         "source": rule.source or ruleset.source,
         "note": reason or rule.note,
     }
-    finding = None
-    if reason:
-        finding = Finding(
-            "info" if value is None else "warning",
-            "compliance_not_assessed",
-            f"{ruleset.name}: {rule.name} not assessed for {entity} {year}: {reason}",
-            entity=entity,
-            year=year,
-            indicators=tuple(catalog.label(k) for k in rule.keys),
-            expected=threshold,
-        )
+    if not reason:
+        return record, None
+    # A missing value or a bound that proves nothing is a fact of the data (info); a missing
+    # school type is a gap in the config (warning).
+    inconclusive = status == "inconclusive"
+    finding = Finding(
+        "info" if value is None or inconclusive else "warning",
+        "compliance_inconclusive" if inconclusive else "compliance_not_assessed",
+        f"{ruleset.name}: {rule.name} {status} for {entity} {year}: {reason}",
+        entity=entity,
+        year=year,
+        indicators=tuple(catalog.label(k) for k in rule.keys),
+        expected=threshold,
+        actual=value if inconclusive else None,
+    )
     return record, finding
 
 
@@ -330,12 +369,16 @@ def _verdict(
     entity: str,
     year: int,
     school_type: str | None,
-    outcomes: list[tuple[Rule, bool | None]],
+    outcomes: list[tuple[Rule, str]],
 ) -> dict[str, Any]:
-    counted = [(rule, passed) for rule, passed in outcomes if rule.counts]
-    failed = [rule.name for rule, passed in counted if passed is False]
-    open_ = [rule.name for rule, passed in counted if passed is None]
-    low, high = ruleset.decide(len(failed)), ruleset.decide(len(failed) + len(open_))
+    counted = [(rule, status) for rule, status in outcomes if rule.counts]
+
+    def named(wanted: str) -> list[str]:
+        return [rule.name for rule, status in counted if status == wanted]
+
+    failed, open_, inconclusive = named("fail"), named("not assessed"), named("inconclusive")
+    low = ruleset.decide(len(failed))
+    high = ruleset.decide(len(failed) + len(open_) + len(inconclusive))
     determined = low == high
     return {
         "entity": entity,
@@ -344,10 +387,12 @@ def _verdict(
         "verdict": low.verdict if determined else UNDETERMINED,
         "card": low.card if determined else "",
         "failed": len(failed),
-        "passed": sum(1 for _, passed in counted if passed),
+        "passed": len(named("pass")),
         "not_assessed": len(open_),
+        "inconclusive": len(inconclusive),
         "failed_rules": failed,
         "not_assessed_rules": open_,
+        "inconclusive_rules": inconclusive,
         "at_least": low.verdict,
         "at_most": high.verdict,
         "determined": determined,

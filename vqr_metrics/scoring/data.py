@@ -14,6 +14,7 @@ from ..catalog import Catalog
 from ..dataset import Dataset
 from ..errors import ScoringError
 from ..model import Finding
+from .scope import Scope
 from .spec import Leaf, Scorecard
 
 Array = npt.NDArray[np.float64]
@@ -50,19 +51,6 @@ class CardData:
         return ~np.isnan(self.values[label]) & ~self.imputed[label]
 
 
-def _in_scope(card: Scorecard, dataset: Dataset) -> list[int]:
-    rows = []
-    for i, (entity, year) in enumerate(dataset.rows):
-        if card.entities and entity not in card.entities:
-            continue
-        if card.years and year not in card.years:
-            continue
-        if card.level and dataset.attributes.get(entity, {}).get("level") != card.level:
-            continue
-        rows.append(i)
-    return rows
-
-
 def _groups(rows: list[tuple[str, int]], within: str) -> list[tuple[int | str, Index]]:
     if within == "all":
         return [("all", np.arange(len(rows), dtype=np.intp))]
@@ -72,7 +60,10 @@ def _groups(rows: list[tuple[str, int]], within: str) -> list[tuple[int | str, I
 
 def extract(card: Scorecard, dataset: Dataset, catalog: Catalog) -> CardData:
     leaves = card.root.leaves()
-    scope = _in_scope(card, dataset)
+    filters = Scope(card.entities, card.years, card.level)
+    scope = filters.rows(dataset)
+    unmatched = filters.finding("scorecard_filter", f"scorecard {card.name!r}", dataset, scope)
+    findings: list[Finding] = [] if unmatched is None else [unmatched]
     values: dict[str, Array] = {}
     keys: dict[str, list[str | None]] = {}
     for leaf in leaves:
@@ -86,7 +77,6 @@ def extract(card: Scorecard, dataset: Dataset, catalog: Catalog) -> CardData:
             for i in np.flatnonzero(usable):
                 chosen[i] = key
         values[leaf.label], keys[leaf.label] = column, chosen
-    findings: list[Finding] = []
     any_reported = np.zeros(len(scope), dtype=bool)
     for found in values.values():
         any_reported |= ~np.isnan(found)
@@ -118,7 +108,40 @@ def extract(card: Scorecard, dataset: Dataset, catalog: Catalog) -> CardData:
             _fail_on_missing(card, leaf, data)
         elif leaf.missing.startswith("impute_"):
             _impute(card, leaf, data, dataset_rows, catalog)
+    _unreported_columns(card, data)
     return data
+
+
+def _unreported_columns(card: Scorecard, data: CardData) -> None:
+    """One warning per year naming the indicators no entity of that year
+    reported: not a gap of some entities but an unusable column.  Every
+    score of the year is computed without it (``reweight`` gives its weight
+    to the node's other children; ``impute_*`` within the year has nothing
+    to impute from), or only from imputed values (imputed from other
+    years with ``normalize_within = "all"``)."""
+    for year, index in _groups(data.rows, "year"):
+        unreported = [label for label in data.values if not data.reported(label)[index].any()]
+        if not unreported:
+            continue
+        dropped = [label for label in unreported if np.all(np.isnan(data.values[label][index]))]
+        imputed = [label for label in unreported if label not in dropped]
+        pronoun = "it" if len(dropped) == 1 else "them"
+        without = pronoun if dropped == unreported else ", ".join(dropped)
+        consequences = [f"every score of {year} is computed without {without}"] if dropped else []
+        if imputed:
+            consequences.append(
+                f"{', '.join(imputed)} only {'has' if len(imputed) == 1 else 'have'} imputed values"
+            )
+        data.findings.append(
+            Finding(
+                "warning",
+                "scorecard_empty_indicator",
+                f"scorecard {card.name!r}: no entity reports {', '.join(unreported)} in {year}; "
+                + "; ".join(consequences),
+                year=int(year),
+                indicators=tuple(unreported),
+            )
+        )
 
 
 def _fail_on_missing(card: Scorecard, leaf: Leaf, data: CardData) -> None:
@@ -143,17 +166,7 @@ def _impute(card: Scorecard, leaf: Leaf, data: CardData, dataset_rows: list[int]
             continue
         reported = column[index][~np.isnan(column[index])]
         if not reported.size:
-            data.findings.append(
-                Finding(
-                    "warning",
-                    "scorecard_not_imputed",
-                    f"scorecard {card.name!r}: no entity reports {leaf.label} in {group}; nothing to impute "
-                    "from, scored without it",
-                    year=group if isinstance(group, int) else None,
-                    indicators=(leaf.label,),
-                )
-            )
-            continue
+            continue  # nothing to impute from: _unreported_columns warned
         if leaf.missing == "impute_mean":
             value, how = float(reported.mean()), f"mean of {reported.size}"
         else:

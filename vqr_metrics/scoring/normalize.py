@@ -10,6 +10,7 @@ its centre.  Bad parameters or values a method cannot take raise
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,8 +25,8 @@ def number(params: Mapping[str, Any], name: str, default: float | None = None) -
     value = params.get(name, default)
     if value is None:
         raise ValueError(f"needs the parameter {name!r}")
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"{name} must be a number, not {value!r}")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, not {value!r}")
     return float(value)
 
 

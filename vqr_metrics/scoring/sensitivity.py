@@ -19,6 +19,7 @@ from .data import Array, CardData
 from .results import number, whole
 from .spec import Methods, Node, Scorecard, Sensitivity
 from .tree import Scores, Variant, evaluate
+from .weights import renormalize
 
 
 def _pick(rng: np.random.Generator, alternatives: Sequence[str]) -> str | None:
@@ -44,7 +45,7 @@ def perturber(spec: Sensitivity, rng: np.random.Generator) -> Callable[[Node, Ar
                 sample[positive] = rng.dirichlet(spec.concentration * weights[positive])
                 drawn[key] = sample
         new = weights * drawn[key] if spec.perturb == "share" else drawn[key]
-        return new / new.sum() if new.sum() > 0 else weights
+        return renormalize(new) if np.any(new > 0) else weights
 
     return adjust
 
@@ -55,7 +56,7 @@ def _scale_one(target: Node, j: int, factor: float) -> Callable[[Node, Array], A
             return weights
         new = weights.copy()
         new[j] *= factor
-        return new / new.sum() if new.sum() > 0 else weights
+        return renormalize(new) if np.any(new > 0) else weights
 
     return adjust
 

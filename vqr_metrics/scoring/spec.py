@@ -9,7 +9,8 @@ parameter takes its parent's.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -195,6 +196,13 @@ class _Parser:
             )
         return str(value)
 
+    def bounded(self, value: Any, where: str, key: str, rule: str, ok: Callable[[float], bool]) -> float:
+        """A number inside its range (``rule`` says which, for the message);
+        NaN and ±inf never are."""
+        if not (isinstance(value, int) or math.isfinite(value)) or not ok(value):
+            raise self.fail(where, f"{key} must be {rule}, not {value!r}")
+        return float(value)
+
     def choice(self, value: Any, allowed: Sequence[str], where: str, key: str) -> str:
         if value not in allowed:
             raise self.fail(
@@ -244,12 +252,10 @@ class _Parser:
         weights = self.method("weightings", options["weights"], where, "weights")
         self.method("normalizers", options["normalize"], where, "normalize")
         self.choice(options["missing"], MISSING, where, "missing")
-        min_coverage = float(options["min_coverage"])
-        if not 0 < min_coverage <= 1:
-            raise self.fail(where, f"min_coverage must lie in (0, 1], not {min_coverage:g}")
-        offset = float(options["offset"])
-        if offset < 0:
-            raise self.fail(where, f"offset must be ≥ 0, not {offset:g}")
+        min_coverage = self.bounded(
+            options["min_coverage"], where, "min_coverage", "a number in [0, 1]", lambda x: 0 <= x <= 1
+        )
+        offset = self.bounded(options["offset"], where, "offset", "a number ≥ 0", lambda x: x >= 0)
         alternatives = self.sensitivity.aggregate if self.sensitivity else ()
         if "offset" in raw and not OFFSET_AGGREGATORS & {aggregate, *alternatives}:
             raise self.fail(where, f'offset only applies to aggregate = "geometric", not {aggregate!r}')
@@ -282,9 +288,7 @@ class _Parser:
         if given and len(given) != len(children):
             raise self.fail(where, "give every child a weight, or none")
         for child in given:
-            assert child.weight is not None
-            if not np.isfinite(child.weight) or child.weight < 0:
-                raise self.fail(child.where, f"weight must be a number ≥ 0, not {child.weight!r}")
+            self.bounded(child.weight, child.where, "weight", "a number ≥ 0", lambda x: x >= 0)
         if given and sum(c.weight or 0.0 for c in given) <= 0:
             raise self.fail(where, "the weights of its children must not all be 0")
 
@@ -350,14 +354,23 @@ class _Parser:
         check_keys(raw, _SENSITIVITY, where, self.source)
         default = Sensitivity()
         draws = raw.get("draws", default.draws)
-        if not 1 <= draws <= MAX_DRAWS:
-            raise self.fail(where, f"draws must lie in 1–{MAX_DRAWS}, not {draws}")
-        share = float(raw.get("share", default.share))
-        if not 0 <= share < 1:
-            raise self.fail(where, f"share must lie in [0, 1), not {share:g}")
-        concentration = float(raw.get("concentration", default.concentration))
-        if concentration <= 0:
-            raise self.fail(where, f"concentration must be positive, not {concentration:g}")
+        self.bounded(draws, where, "draws", f"a whole number in 1–{MAX_DRAWS}", lambda x: 1 <= x <= MAX_DRAWS)
+        seed = raw.get("seed", default.seed)
+        self.bounded(seed, where, "seed", "a whole number ≥ 0", lambda x: x >= 0)
+        share = self.bounded(
+            raw.get("share", default.share),
+            where,
+            "share",
+            'a number in (0, 1) (for no weight perturbation use perturb = "none")',
+            lambda x: 0 < x < 1,
+        )
+        concentration = self.bounded(
+            raw.get("concentration", default.concentration),
+            where,
+            "concentration",
+            "a number > 0",
+            lambda x: x > 0,
+        )
         lists = {}
         for key, kind in (
             ("normalize", "normalizers"),
@@ -367,11 +380,16 @@ class _Parser:
             values = raw.get(key, [])
             lists[key] = tuple(self.method(kind, v, f"{where}.{key}", key) for v in values)
         sweep = raw.get("sweep", list(default.sweep))
-        if not all(isinstance(f, (int, float)) and not isinstance(f, bool) and f >= 0 for f in sweep):
-            raise self.fail(where, "sweep must be a list of weight factors ≥ 0 (e.g. [0.5, 1.5])")
+        if not all(
+            isinstance(f, (int, float)) and not isinstance(f, bool) and math.isfinite(f) and f >= 0
+            for f in sweep
+        ):
+            raise self.fail(
+                where, f"sweep must be a list of weight factors ≥ 0 (e.g. [0.5, 1.5]), not {sweep!r}"
+            )
         return Sensitivity(
             draws=draws,
-            seed=raw.get("seed", default.seed),
+            seed=seed,
             perturb=self.choice(raw.get("perturb", default.perturb), PERTURB, where, "perturb"),
             share=share,
             concentration=concentration,

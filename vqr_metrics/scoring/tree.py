@@ -23,6 +23,7 @@ from .aggregate import NonPositiveValue
 from .data import Array, CardData, Index
 from .normalize import competition_rank
 from .spec import OFFSET_AGGREGATORS, Leaf, Methods, Node, Scorecard
+from .weights import renormalize
 
 TOLERANCE = 1e-9
 
@@ -140,9 +141,12 @@ class _Evaluator:
             w = np.asarray(self.methods.weightings[method].weigh(matrix, explicit), dtype=np.float64)
         except ValueError as exc:
             raise self.fail(f"{node.label} ({group})", f"weights = {method!r}: {exc}") from None
-        if w.shape != (len(labels),) or not np.all(np.isfinite(w)) or np.any(w < 0) or w.sum() <= 0:
-            raise self.fail(node.label, f"weights = {method!r} returned {w!r}, not {len(labels)} weights ≥ 0")
-        w = w / w.sum()
+        if w.shape != (len(labels),) or not np.all(np.isfinite(w)) or np.any(w < 0) or not np.any(w > 0):
+            raise self.fail(
+                node.label,
+                f"weights = {method!r} returned {w!r}, not {len(labels)} finite weights ≥ 0, not all 0",
+            )
+        w = renormalize(w)
         if self.variant.adjust is not None:
             w = self.variant.adjust(node, w)
         for label, weight in zip(labels, w, strict=True):

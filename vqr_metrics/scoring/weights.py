@@ -25,9 +25,17 @@ def _equal(m: int) -> Array:
     return np.full(m, 1.0 / m)
 
 
+def renormalize(weights: Array) -> Array:
+    """Finite weights ≥ 0, not all 0, scaled to sum to 1.  Dividing by the
+    largest first keeps the sum finite for weights near the float maximum."""
+    scaled = weights / weights.max()
+    result: Array = scaled / scaled.sum()
+    return result
+
+
 def _share(scores: Array) -> Array:
-    total = float(scores.sum())
-    return scores / total if total > 0 and np.isfinite(total) else _equal(scores.size)
+    usable = scores.size > 0 and bool(np.all(np.isfinite(scores))) and float(scores.max()) > 0
+    return renormalize(scores) if usable else _equal(scores.size)
 
 
 def explicit(matrix: Array, explicit_weights: Array) -> Array:
@@ -35,10 +43,9 @@ def explicit(matrix: Array, explicit_weights: Array) -> Array:
     weights = np.asarray(explicit_weights, dtype=np.float64)
     if np.any(weights < 0) or not np.all(np.isfinite(weights)):
         raise ValueError("explicit weights must be finite and ≥ 0")
-    total = float(weights.sum())
-    if total <= 0:
+    if not np.any(weights > 0):
         raise ValueError("explicit weights must not all be 0")
-    return weights / total
+    return renormalize(weights)
 
 
 def equal(matrix: Array, explicit_weights: Array) -> Array:

@@ -39,3 +39,16 @@ def test_zero_teachers_is_a_finding_not_a_crash(vqr_config: ConfigBuilder) -> No
     assert [f.rule for f in result.findings if f.entity == "甲校" and "心理健康教育教师生师比" in f.indicators][:1] == [
         "zero_denominator"
     ]
+
+
+def test_installed_plugin_shows_up_in_vqr_score_plugins(capsys) -> None:  # type: ignore[no-untyped-def]
+    from importlib.metadata import entry_points
+
+    from vqr_metrics import cli
+
+    (entry_point,) = [ep for ep in entry_points(group="vqr_metrics") if ep.name == "psych_health"]
+    assert entry_point.load() is vqr_psych_health
+    assert cli.main(["plugins"]) == 0
+    out = capsys.readouterr().out
+    assert "psych_health" in out and "vqr-psych-health 0.1.0" in out
+    assert "students_per_psych_teacher" in out and "psych_teacher_staffing" in out

@@ -1,0 +1,59 @@
+"""What every reader decides the same way: an empty file is an error, an
+input that yields no cell at all is a warning, and a year is a whole number
+in a sane range (anything else is a typo or a misread cell, never truncated
+or guessed)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from vqr_metrics.collect import Collector
+from vqr_metrics.errors import InputError
+from vqr_metrics.model import Finding, Provenance
+
+# The first year any report could speak of, and a far bound for typos.
+FIRST_YEAR, LAST_YEAR = 1949, 2100
+_YEAR_TEXT = re.compile(r"^(?P<year>\d{4})(?:\.0*)?(?:年度?)?$")
+
+
+def require_content(path: str, content: str | bytes) -> None:
+    """A file of nothing but whitespace is one error, in every format."""
+    if not content.strip():
+        raise InputError(f"input {path}: the file is empty")
+
+
+def warn_if_nothing_read(collect: Collector, why: str) -> None:
+    """A file with content that yields no cell at all is a warning (other
+    inputs of the run still count)."""
+    if collect.cells == 0:
+        path = collect.spec.path
+        collect.note(
+            Finding(
+                "warning",
+                "no_tables",
+                f"{path}: no figures read: {why}",
+                provenance=(Provenance(path),),
+            )
+        )
+
+
+def parse_year(value: object) -> int | None:
+    """``2023``, ``2023.0``, ``"2023"``, ``"2023年度"`` → 2023; ``None`` for
+    anything that is not a whole year from FIRST_YEAR to LAST_YEAR."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str):
+        match = _YEAR_TEXT.match(unicodedata.normalize("NFKC", value).strip().replace(" ", ""))
+        value = int(match["year"]) if match else None
+    if isinstance(value, int) and FIRST_YEAR <= value <= LAST_YEAR:
+        return value
+    return None
+
+
+def year_error(year: object) -> str:
+    shown = repr(year)
+    shown = shown if len(shown) <= 40 else shown[:37] + "..."
+    return f"year {shown} is not a year (a whole number from {FIRST_YEAR} to {LAST_YEAR})"

@@ -1,0 +1,240 @@
+"""The built-in writers: the long CSV holds every record type (as its
+module docstring documents), and no cell — a garbage ``1|2``, a line
+break — can break a Markdown or terminal table."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter
+from functools import cache
+from pathlib import Path
+
+import pytest
+from vqr_metrics_plugins import writers
+
+from vqr_metrics.api import run
+from vqr_metrics.config import Config
+from vqr_metrics.result import Result
+
+TINY = (Path(__file__).parent / "plugins" / "tiny.py").as_posix()
+DATA = (
+    "entity,year,测试在校生数,测试教师数,“双师”测试教师数,测试经费\n"
+    "甲校,2023,300,20,5,100\n"
+    "乙校,2023,100,10,1|2,50\n"
+    '"丙|校",2023,200,"3\n4",4,80\n'
+    '"丁\n校",2023,150,15,6,60\n'
+)
+RULES = """
+name = "测试标准"
+source = "测试〔2024〕1号"
+
+[[rules]]
+id = "ratio"
+name = "生师比"
+metric = "tiny_ratio"
+op = "<="
+threshold = 12
+
+[[rules]]
+id = "dual"
+name = "双师比例"
+metric = "tiny_dual_share"
+op = ">="
+threshold = 30
+proxy = "lower_bound"
+
+[[decision]]
+failed = 1
+verdict = "不达标"
+"""
+CARD = {
+    "name": "测试|指数",
+    "dimensions": [
+        {
+            "name": "规模",
+            "weight": 1,
+            "indicators": [{"metric": "测试在校生数", "weight": 1}, {"metric": "测试经费", "weight": 1}],
+        },
+        {
+            "name": "师资",
+            "weight": 1,
+            "indicators": [
+                {"metric": "tiny_ratio", "weight": 1, "direction": "lower"},
+                {"metric": "tiny_dual_share", "weight": 1},
+            ],
+        },
+    ],
+    "sensitivity": {"draws": 20, "seed": 1, "sweep": [0.5]},
+}
+
+
+@cache
+def result(folder: Path) -> Result:
+    (folder / "d.csv").write_text(DATA, encoding="utf-8")
+    (folder / "rules.toml").write_text(RULES, encoding="utf-8")
+    config = Config.build(
+        ["d.csv"],
+        base_dir=folder,
+        plugins={"entry_points": False, "files": [TINY]},
+        scorecards=[CARD],
+        compliance=[{"rules": "rules.toml"}],
+    )
+    return run(config)
+
+
+@pytest.fixture(scope="module")
+def outcome(tmp_path_factory: pytest.TempPathFactory) -> Result:
+    return result(tmp_path_factory.mktemp("writers"))
+
+
+# --- CSV -------------------------------------------------------------------------
+
+
+def csv_rows(outcome: Result) -> list[dict[str, str]]:
+    text = writers.write_csv(outcome)
+    reader = csv.DictReader(io.StringIO(text))
+    assert tuple(reader.fieldnames or ()) == writers.CSV_COLUMNS
+    return list(reader)
+
+
+def documented_columns() -> dict[str, set[str]]:
+    """Record type → the columns the writers module docstring says it fills."""
+    doc = writers.__doc__ or ""
+    bullets = re.findall(r"^- ``(\w+)``:(.*?)(?=^- |^\S|\Z)", doc, flags=re.MULTILINE | re.DOTALL)
+    return {record: set(re.findall(r"``(\w+)``", text)) for record, text in bullets}
+
+
+def test_every_record_type_is_written_and_fills_only_its_documented_columns(outcome: Result) -> None:
+    rows = csv_rows(outcome)
+    documented = documented_columns()
+    assert set(documented) == {
+        "summary",
+        "value",
+        "finding",
+        "score",
+        "dimension",
+        "contribution",
+        "sensitivity",
+        "sweep",
+        "compliance",
+        "verdict",
+    }
+    assert {r["record"] for r in rows} == set(documented)
+    for row in rows:
+        filled = {k for k, v in row.items() if v != ""}
+        assert filled - {"record"} <= documented[row["record"]], row
+    assert set().union(*documented.values()) <= set(writers.CSV_COLUMNS)
+
+
+def test_contributions_one_row_per_indicator_adding_up_to_the_score(outcome: Result) -> None:
+    rows = csv_rows(outcome)
+    (card,) = outcome.to_records()["scorecards"]
+    scores = {(r["entity"], r["year"]): r for r in rows if r["record"] == "score"}
+    assert set(scores) == {(r["entity"], str(r["year"])) for r in card["results"]}
+    contributions = [r for r in rows if r["record"] == "contribution"]
+    per_row = Counter((r["scorecard"], r["entity"], r["year"]) for r in contributions)
+    assert set(per_row.values()) == {4}  # four indicators, each once
+    for key, score in scores.items():
+        if score["value"]:
+            mine = [r for r in contributions if (r["entity"], r["year"]) == key]
+            assert sum(float(r["contribution"]) for r in mine) == pytest.approx(float(score["value"]))
+            assert {r["status"] for r in mine} <= {"reported", "imputed", "missing"}
+    ratio = next(r for r in contributions if r["entity"] == "甲校" and r["key"] == "tiny_ratio")
+    assert (ratio["name"], float(ratio["value"]), ratio["status"]) == ("生师比（测试）", 15.0, "reported")
+    dims = {(r["entity"], r["name"]) for r in rows if r["record"] == "dimension"}
+    assert ("甲校", "规模") in dims and ("甲校", "师资") in dims
+
+
+def test_sensitivity_and_sweep_rows(outcome: Result) -> None:
+    rows = csv_rows(outcome)
+    sensitivity = outcome.to_records()["scorecards"][0]["sensitivity"]
+    written = [r for r in rows if r["record"] == "sensitivity"]
+    assert len(written) == len(sensitivity["results"])
+    first = sensitivity["results"][0]
+    row = next(r for r in written if r["entity"] == first["entity"])
+    assert int(row["scored_draws"]) == first["scored_draws"]
+    assert float(row["median_rank"]) == first["median_rank"]
+    assert len([r for r in rows if r["record"] == "sweep"]) == len(sensitivity["sweep"])
+
+
+def test_compliance_results_and_verdicts(outcome: Result) -> None:
+    rows = csv_rows(outcome)
+    rules = {(r["entity"], r["rule"]): r for r in rows if r["record"] == "compliance"}
+    assert len(rules) == 4 * 2
+    ratio, dual = rules[("甲校", "ratio")], rules[("甲校", "dual")]
+    assert (ratio["name"], ratio["status"], float(ratio["value"]), float(ratio["threshold"])) == (
+        "生师比",
+        "fail",
+        15.0,
+        12.0,
+    )
+    assert (ratio["ruleset"], ratio["where"], float(ratio["margin"])) == ("测试标准", "测试〔2024〕1号", -3.0)
+    assert (dual["status"], dual["proxy"]) == ("inconclusive", "lower_bound")
+    assert rules[("乙校", "dual")]["status"] == "not assessed"
+    verdicts = {r["entity"]: r for r in rows if r["record"] == "verdict"}
+    assert set(verdicts) == {"甲校", "乙校", "丙|校", "丁\n校"}
+    mine = verdicts["甲校"]
+    assert (mine["verdict"], mine["status"], mine["at_least"], mine["at_most"]) == (
+        "不达标",
+        "determined",
+        "不达标",
+        "不达标",
+    )
+    assert mine["message"] == "failed: 生师比; inconclusive: 双师比例"
+    assert (verdicts["乙校"]["verdict"], verdicts["乙校"]["status"]) == ("未能判定", "undetermined")
+
+
+def test_values_keep_their_flags(outcome: Result) -> None:
+    rows = [r for r in csv_rows(outcome) if r["record"] == "value"]
+    assert {r["derived"] for r in rows} == {"True", "False"}
+    assert {r["imputed"] for r in rows} == {"False"}
+
+
+# --- Markdown and the terminal table -----------------------------------------------
+
+
+def markdown_cells(line: str) -> list[str]:
+    """Split a GFM table row as GitHub does: a backslash escapes the next character."""
+    cells, current, chars = [], "", iter(line.strip()[1:-1])
+    for char in chars:
+        if char == "\\":
+            current += char + next(chars, "")
+        elif char == "|":
+            cells.append(current)
+            current = ""
+        else:
+            current += char
+    return [*cells, current]
+
+
+def test_markdown_cells_never_break_their_table(outcome: Result) -> None:
+    text = writers.write_markdown(outcome)
+    tables = [block for block in text.strip().split("\n\n") if block.startswith("|")]
+    assert len(tables) >= 8
+    for table in tables:
+        lines = table.split("\n")
+        assert all(line.startswith("|") and line.endswith("|") for line in lines), table
+        widths = {len(markdown_cells(line)) for line in lines}
+        assert len(widths) == 1, table
+    # the garbage cell, the entity and the scorecard name keep their pipes, escaped
+    assert "1\\|2" in text and "丙\\|校" in text and "## Scorecard: 测试\\|指数" in text
+    assert "丁<br>校" in text
+
+
+def test_markdown_escapes_backslashes_before_pipes() -> None:
+    assert writers._markdown_text("a\\|b") == "a\\\\\\|b"  # a \ | b: escaped backslash, escaped pipe
+    assert markdown_cells("| " + writers._markdown_text("x\\") + " | y |") == [" x\\\\ ", " y "]
+    assert writers._markdown_text("1\r\n2\u20283") == "1<br>2<br>3"
+
+
+def test_the_terminal_table_keeps_one_line_per_row(outcome: Result) -> None:
+    text = writers.write_table(outcome)
+    parts = text.strip().split("\n\n")
+    sections = writers._sections(outcome)
+    assert len(parts) == len(sections)
+    for part, (title, _, rows) in zip(parts, sections, strict=True):
+        # the title, the header, the rule under it, then one line per row
+        assert len(part.split("\n")) == 3 + len(rows), title
+    assert "丁\\n校" in text and "丁\n校" not in text

@@ -1,0 +1,68 @@
+"""The ``entities`` / ``years`` / ``level`` filters of a scorecard or rule
+set: which dataset rows they keep, and a warning when they name an entity
+or year the inputs do not hold, or keep nothing at all — a filter that
+silently selects nothing looks like a run with no results."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import attrs
+
+from ..dataset import Dataset
+from ..model import Finding
+from ..names import did_you_mean
+
+
+@attrs.frozen
+class Scope:
+    entities: tuple[str, ...]
+    years: tuple[int, ...]
+    level: str | None
+    # Rule sets judge entities whose level is unknown; scorecards only rank entities of the level.
+    unknown_level_matches: bool = False
+
+    def rows(self, dataset: Dataset) -> list[int]:
+        """Indexes of the dataset rows the filters keep, in dataset order."""
+        kept = []
+        for i, (entity, year) in enumerate(dataset.rows):
+            if (self.entities and entity not in self.entities) or (self.years and year not in self.years):
+                continue
+            level = dataset.attributes.get(entity, {}).get("level")
+            if self.level and level != self.level and not (level is None and self.unknown_level_matches):
+                continue
+            kept.append(i)
+        return kept
+
+    def finding(self, rule: str, what: str, dataset: Dataset, kept: Sequence[int]) -> Finding | None:
+        """One warning naming ``what`` (e.g. ``scorecard 'x'``) and every filter
+        value that matches no input, or None when every value matched and
+        some row is kept."""
+        entities = list(dict.fromkeys(e for e, _ in dataset.rows))
+        years = sorted({y for _, y in dataset.rows})
+        problems = []
+        for name in self.entities:
+            if name not in entities:
+                problems.append(
+                    f"entities: {name!r} is not an entity of the inputs{did_you_mean(name, entities)}"
+                )
+        absent = [y for y in self.years if y not in years]
+        if absent:
+            problems.append(
+                f"years: {', '.join(map(str, absent))} not in the inputs "
+                f"(they hold {', '.join(map(str, years)) or 'no year'})"
+            )
+        if not kept and dataset.rows:
+            given = [
+                f"{key} = {value!r}"
+                for key, value in (
+                    ("level", self.level),
+                    ("entities", list(self.entities)),
+                    ("years", list(self.years)),
+                )
+                if value
+            ]
+            problems.append(f"its filters ({', '.join(given)}) keep no entity-year, so it has no results")
+        if not problems:
+            return None
+        return Finding("warning", rule, f"{what}: {'; '.join(problems)}")
