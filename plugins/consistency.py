@@ -346,68 +346,74 @@ def _inputs(catalog: Catalog) -> list[str]:
     return list(dict.fromkeys(catalog.canonical(k) for k in catalog.indicators))
 
 
-def check_percent_range(context: CheckContext) -> Iterator[Finding]:
-    """Printed percentages lie within 0–100."""
-    data, catalog = context.dataset, context.catalog
-    for key in _inputs(catalog):
-        if normalize_unit(catalog.get(key).unit) != PERCENT:
+def _each_input(
+    context: CheckContext,
+    rule: str,
+    applies: Callable[[str], bool],
+    bad: Callable[[np.ndarray], np.ndarray],
+    describe: Callable[[str, float], tuple[str, str | float]],
+) -> Iterator[Finding]:
+    """One error per printed figure ``bad`` flags, among the inputs ``applies``
+    to; ``describe(key, value)`` gives the message and the expected value."""
+    data = context.dataset
+    for key in _inputs(context.catalog):
+        if not applies(key):
             continue
         values = data.column(key)
-        for i in np.flatnonzero((values < 0) | (values > 100)):
+        with np.errstate(invalid="ignore"):
+            flagged = np.flatnonzero(bad(values))
+        for i in flagged:
+            message, expected = describe(key, float(values[i]))
             yield finding_for(
                 context,
                 int(i),
                 severity="error",
-                rule="percent_range",
-                message=f"{catalog.label(key)} is {_fmt(values[i])}%, outside 0–100",
+                rule=rule,
+                message=message,
                 keys=(key,),
-                expected="0–100",
+                expected=expected,
                 actual=float(values[i]),
                 tolerance=0.0,
             )
+
+
+def check_percent_range(context: CheckContext) -> Iterator[Finding]:
+    """Printed percentages lie within 0–100."""
+    catalog = context.catalog
+    return _each_input(
+        context,
+        "percent_range",
+        lambda key: normalize_unit(catalog.get(key).unit) == PERCENT,
+        lambda values: (values < 0) | (values > 100),
+        lambda key, value: (f"{catalog.label(key)} is {_fmt(value)}%, outside 0–100", "0–100"),
+    )
 
 
 def check_non_negative(context: CheckContext) -> Iterator[Finding]:
     """No printed figure is negative (rates of change are metrics, not inputs)."""
-    data, catalog = context.dataset, context.catalog
-    for key in _inputs(catalog):
-        values = data.column(key)
-        for i in np.flatnonzero(values < 0):
-            yield finding_for(
-                context,
-                int(i),
-                severity="error",
-                rule="non_negative",
-                message=f"{catalog.label(key)} is negative: {_fmt(values[i])}",
-                keys=(key,),
-                expected=">= 0",
-                actual=float(values[i]),
-                tolerance=0.0,
-            )
+    catalog = context.catalog
+    return _each_input(
+        context,
+        "non_negative",
+        lambda key: True,
+        lambda values: values < 0,
+        lambda key, value: (f"{catalog.label(key)} is negative: {_fmt(value)}", ">= 0"),
+    )
 
 
 def check_whole_counts(context: CheckContext) -> Iterator[Finding]:
     """Counts (人, 个, 门, 所, 项, 本, 部, 台, 人次) are whole numbers."""
-    data, catalog = context.dataset, context.catalog
-    for key in _inputs(catalog):
-        if not is_count(catalog, key):
-            continue
-        values = data.column(key)
-        for i in np.flatnonzero(~np.isnan(values) & (values != np.round(values))):
-            yield finding_for(
-                context,
-                int(i),
-                severity="error",
-                rule="whole_counts",
-                message=(
-                    f"{catalog.label(key)} is {_fmt(values[i])} {catalog.get(key).unit}: "
-                    "a count must be a whole number"
-                ),
-                keys=(key,),
-                expected=float(np.round(values[i])),
-                actual=float(values[i]),
-                tolerance=0.0,
-            )
+    catalog = context.catalog
+    return _each_input(
+        context,
+        "whole_counts",
+        lambda key: is_count(catalog, key),
+        lambda values: ~np.isnan(values) & (values != np.round(values)),
+        lambda key, value: (
+            f"{catalog.label(key)} is {_fmt(value)} {catalog.get(key).unit}: a count must be a whole number",
+            float(np.round(value)),
+        ),
+    )
 
 
 def check_metric_bounds(context: CheckContext) -> Iterator[Finding]:
