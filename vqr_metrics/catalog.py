@@ -88,6 +88,7 @@ class Catalog:
         self._extra_rows: dict[str, list[Indicator]] = defaultdict(list)
         self._counts: Counter[str] | None = None
         self._yoy_base: dict[str, str] = {}
+        self._labels: dict[str, str] = {}
         self.finished = False
 
     # --- registration -------------------------------------------------------
@@ -320,6 +321,14 @@ class Catalog:
         the unit (教学计划内课程总数（学时）), a row under a parent gets the
         parent's label (专业教学资源库数—国家级数量—接入国家智慧教育平台数量),
         others their table's name."""
+        cached = self._labels.get(key)
+        if cached is None:
+            cached = self._label(key)
+            if self.finished:
+                self._labels[key] = cached
+        return cached
+
+    def _label(self, key: str) -> str:
         base = self._yoy_base.get(key)
         if base is not None:
             return f"{self.label(base)}同比增长率"
