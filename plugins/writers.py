@@ -65,6 +65,7 @@ def _fmt(x: Any) -> str:
     return str(x)
 
 
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 MARKS = " (* imputed by a scorecard; ! rests on a figure two sources print differently)"
 
 
@@ -129,10 +130,11 @@ def _sections(result: Result) -> list[Section]:
                 for p in f["provenance"]
             ),
         ]
-        for f in records["findings"]
+        for f in sorted(records["findings"], key=lambda f: _SEVERITY_ORDER[f["severity"]])
     ]
     if findings:
-        out.append(("Findings", ["severity", "rule", "entity", "year", "message", "where"], findings))
+        title = "Findings (errors first, then warnings, then info)"
+        out.append((title, ["severity", "rule", "entity", "year", "message", "where"], findings))
     return out
 
 
