@@ -11,7 +11,6 @@ linear in disjoint sets of names; such metrics get the generic properties.
 from __future__ import annotations
 
 import ast
-import math
 from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from typing import Any, TypeVar
@@ -25,7 +24,7 @@ from vqr_metrics.catalog import YOY_SUFFIX, Catalog
 from vqr_metrics.dataset import Dataset
 from vqr_metrics.engine import check_options, evaluate_metrics
 from vqr_metrics.model import CheckContext, Finding
-from vqr_metrics.testing import make_catalog
+from vqr_metrics.testing import evaluate_metric, make_catalog
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -68,14 +67,7 @@ def inputs_of(catalog: Catalog, key: str) -> list[str]:
 
 def evaluate(catalog: Catalog, key: str, values: Mapping[str, float | None]) -> float | None:
     """The metric ``key`` over one row whose inputs are ``values`` (missing = null)."""
-    deps = catalog.dependencies[key]
-
-    def column(name: str) -> formula_mod.Column:
-        v = values.get(deps[name])
-        return np.array([np.nan if v is None else v], dtype=np.float64)
-
-    out = float(formula_mod.evaluate(catalog.formulas[key], column, 1).values[0])
-    return None if math.isnan(out) else out
+    return evaluate_metric(catalog, key, values)
 
 
 def evaluate_text(catalog: Catalog, key: str, text: str, values: Mapping[str, float]) -> float:

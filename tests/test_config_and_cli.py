@@ -178,7 +178,7 @@ def test_to_pandas_when_installed(tmp_path: Path) -> None:
 
     frames = run(write_config(tmp_path, INPUT, DATA)).to_pandas()
     values = frames["values"]
-    assert set(frames) == {"values", "findings", "scores"}
+    assert set(frames) == {"values", "findings", "scores", "compliance", "verdicts"}
     assert values.loc[(values.key == "tiny_ratio") & (values.entity == "甲校"), "value"].item() == 15
 
 
@@ -200,7 +200,7 @@ def test_output_never_overwrites_an_input(tmp_path: Path, capsys: pytest.Capture
     path = write_config(tmp_path, INPUT, DATA)
     before = (tmp_path / "data" / "d.csv").read_text(encoding="utf-8")
     assert cli.main([str(path), "-o", str(tmp_path / "data" / "d.csv")]) == 2
-    assert "is also an input" in capsys.readouterr().err
+    assert "is also read by this run" in capsys.readouterr().err
     assert cli.main([str(path), "-o", str(path)]) == 2
     assert (tmp_path / "data" / "d.csv").read_text(encoding="utf-8") == before
 
@@ -223,3 +223,54 @@ def test_a_folder_as_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     path = write_config(tmp_path, '[[inputs]]\npath = "data"\n')
     assert cli.main([str(path)]) == 2
     assert "is a folder, not a file" in capsys.readouterr().err
+
+
+def test_units_in_headers_and_scaled_units(vqr_config) -> None:  # type: ignore[no-untyped-def]
+    path = vqr_config.csv(
+        "u.csv",
+        [
+            ["entity", "year", "测试在校生数(人)", "测试经费（元）", "测试教师数（万元）"],
+            ["甲校", 2023, 900, 1234500, 3],
+        ],
+    )
+    long = vqr_config.csv(
+        "l.csv", [["entity", "year", "indicator", "value", "unit"], ["乙校", 2023, "测试经费", 20000, "元"]]
+    )
+    from tests.plugins import tiny
+
+    result = (
+        vqr_config.add_input(path)
+        .add_input(long)
+        .run(tiny, builtins=("vqr_metrics_plugins.csv_io", "vqr_metrics_plugins.writers"))
+    )
+    assert result.value("甲校", 2023, "tiny_students") == 900
+    assert result.value("甲校", 2023, "测试经费") == pytest.approx(123.45)
+    assert result.value("乙校", 2023, "测试经费") == pytest.approx(2)
+    notes = [f for f in result.findings if f.rule == "unit_converted"]
+    assert len(notes) == 2 and not any(f.cell for f in notes)
+    (wrong,) = [f for f in result.findings if f.rule == "unknown_indicator"]
+    assert "测试教师数 is in '人', not '万元'" in wrong.message
+    assert result.summary.cells == result.summary.figures + result.summary.cell_findings
+
+
+def test_utf16_with_bom_is_read(vqr_config) -> None:  # type: ignore[no-untyped-def]
+    from tests.plugins import tiny
+
+    path = vqr_config.write("u16.csv", "\ufeffentity,year,测试在校生数\n甲校,2023,5\n", encoding="utf-16-le")
+    result = vqr_config.add_input(path).run(
+        tiny, builtins=("vqr_metrics_plugins.csv_io", "vqr_metrics_plugins.writers")
+    )
+    assert result.value("甲校", 2023, "tiny_students") == 5
+
+
+def test_output_never_overwrites_rule_or_plugin_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_config(tmp_path, INPUT, DATA)
+    assert cli.main([str(path), "-o", TINY]) == 2
+    assert "is also read by this run" in capsys.readouterr().err
+    (tmp_path / "rules.toml").write_text('name = "x"\n', encoding="utf-8")
+    body = INPUT + '[[compliance]]\nrules = "rules.toml"\n'
+    path = write_config(tmp_path, body, DATA)
+    assert cli.main([str(path), "-o", str(tmp_path / "rules.toml")]) == 2
+    assert (tmp_path / "rules.toml").read_text(encoding="utf-8") == 'name = "x"\n'

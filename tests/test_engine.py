@@ -176,7 +176,8 @@ def test_twins_merge_and_conflicts_name_both_sources(vqr_config: ConfigBuilder) 
     (conflict,) = conflicts
     assert conflict.entity == "乙校" and (conflict.expected, conflict.actual) == (10, 12)
     assert {p.file for p in conflict.provenance} == {str(a), str(b)}
-    assert "a.csv (line 3)" in conflict.message and "b.csv (line 3)" in conflict.message
+    assert "a.csv (line 3, column 测试在校生数) prints 10" in conflict.message
+    assert "b.csv (line 3, column 在校生总数) prints 12" in conflict.message
     # what rests on the conflicted figure says so; what does not, does not
     flagged = {(v.entity, v.key) for v in result.values if v.conflicted}
     assert ("乙校", "tiny_students") in flagged
@@ -254,3 +255,60 @@ def test_labels_qualify_repeated_names_and_are_accepted_as_names() -> None:
     assert catalog.label("tiny_provincial_platform_yoy") == "省级数量—接入平台数量同比增长率"
     assert catalog.resolve("省级数量—接入平台数量") == "tiny_provincial_platform"
     assert catalog.label("tiny_national") == "国家级数量"
+
+
+def test_a_metric_needs_a_name_of_its_own() -> None:
+    class Same:
+        @staticmethod
+        def register_metrics(register: Callable[[Metric], None]) -> None:
+            register(Metric("tiny_other_ratio", "生师比（测试）", "测试在校生数 / 测试教师数"))
+
+    with pytest.raises(
+        PluginError, match=r"name '生师比\(测试\)' of 'tiny_other_ratio' .* is already the name"
+    ):
+        tiny_catalog(Same)
+
+    class IndicatorNamedLikeAMetric:
+        @staticmethod
+        def register_indicators(register: Callable[[Indicator], None]) -> None:
+            register(Indicator("tiny_printed_ratio", "生师比（测试）", ":1", table="测试表"))
+
+    with pytest.raises(PluginError, match="a metric needs a name of its own"):
+        tiny_catalog(IndicatorNamedLikeAMetric)
+
+
+def test_repeated_indicator_names_are_allowed_but_table_names_are_not() -> None:
+    class Repeat:
+        @staticmethod
+        def register_tables(register: Callable[[Table], None]) -> None:
+            register(Table("tiny_repeat", "重复表", [Indicator("tiny_platform_a", "平台数量", "个")]))
+            register(Table("tiny_repeat2", "重复表二", [Indicator("tiny_platform_b", "平台数量", "个")]))
+
+    catalog = tiny_catalog(Repeat)
+    assert {"tiny_platform_a", "tiny_platform_b"} <= set(catalog.indicators)
+    assert catalog.label("tiny_platform_b") == "平台数量（重复表二）"
+
+    class SameCaption:
+        @staticmethod
+        def register_tables(register: Callable[[Table], None]) -> None:
+            register(Table("tiny_again", "另一个表", [], aliases=("小表",)))
+
+    with pytest.raises(
+        PluginError, match=r"table name '小表' of 'tiny_again' .* is already used by table 'tiny'"
+    ):
+        tiny_catalog(SameCaption)
+
+
+def test_a_table_nobody_supplied_gives_one_finding_per_metric_and_year(vqr_config: ConfigBuilder) -> None:
+    rows: list[list[object]] = [[f"学校{n}", 2023, "测试教师数", 10 + n] for n in range(30)]
+    result = run_tiny(vqr_config, [*rows, ["学校0", 2023, "测试在校生数", 100]])
+    missing = [
+        f for f in result.findings if f.rule == "missing_input" and f.indicators[0] == "生师比（测试）"
+    ]
+    assert len(missing) == 29  # one school reported students: the others are told one by one
+    other = ConfigBuilder(vqr_config.folder / "none")
+    result = run_tiny(other, rows)
+    (summary,) = [
+        f for f in result.findings if f.rule == "missing_input" and f.indicators[0] == "生师比（测试）"
+    ]
+    assert summary.entity is None and "any of the 30 entities of 2023" in summary.message

@@ -130,7 +130,10 @@ def run(config: Config | str | Path, *, plugin_manager: pluggy.PluginManager | N
     dataset, merge_findings = build_dataset(figures, catalog, _attributes(config.inputs, outputs))
     findings += merge_findings
     findings += evaluate_metrics(dataset, catalog)
-    findings += run_checks(dataset, catalog, config.checks, config.disabled_checks)
+    try:
+        findings += run_checks(dataset, catalog, config.checks, config.disabled_checks)
+    except ConfigError as exc:  # a check rejecting the value of its option
+        raise ConfigError(f"{config.source}: {exc}") from None
     outcome = plan.run(dataset)
     findings += outcome.findings
     values = collect_values(dataset, catalog)

@@ -89,6 +89,7 @@ class Catalog:
         self._counts: Counter[str] | None = None
         self._yoy_base: dict[str, str] = {}
         self._labels: dict[str, str] = {}
+        self._table_names: dict[str, str] = {}
         self.finished = False
 
     # --- registration -------------------------------------------------------
@@ -119,6 +120,14 @@ class Catalog:
 
     def _register_table(self, table: Table, origin: Origin) -> None:
         self._claim("table", table.key, origin)
+        for name in dict.fromkeys(normalize_name(n) for n in (table.name, *table.aliases)):
+            other = self._table_names.get(name)
+            if other is not None:
+                raise PluginError(
+                    f"table name {name!r} of {table.key!r} ({origin}) is already used by table {other!r} "
+                    f"({self.origins[('table', other)]}); captions would match both"
+                )
+            self._table_names[name] = table.key
         seen: set[str] = set()
         rows = []
         for row in table.rows:
@@ -154,9 +163,25 @@ class Catalog:
         self.origins[(kind, ident)] = origin
 
     def _index_names(self, obj: Indicator | Metric) -> None:
-        names = [obj.key, obj.name, *getattr(obj, "aliases", ())]
-        for name in dict.fromkeys(normalize_name(n) for n in names):
+        """Index a key, name and aliases.  Indicator names may repeat, as the
+        reports repeat row names (rows are told apart by table and position);
+        a metric's name must be its own, or formulas and scorecards naming it
+        would be ambiguous."""
+        names = list(dict.fromkeys(normalize_name(n) for n in [obj.name, *getattr(obj, "aliases", ())]))
+        for name in names:
+            clash = [k for k in self._by_name.get(name, []) if isinstance(obj, Metric) or k in self.metrics]
+            if clash and self.finished is False and not self._generated(obj.key):
+                mine = self.origins[("metric" if isinstance(obj, Metric) else "indicator", obj.key)]
+                theirs = self.origins.get(("metric", clash[0])) or self.origins[("indicator", clash[0])]
+                raise PluginError(
+                    f"name {name!r} of {obj.key!r} ({mine}) is already the name of {clash[0]!r} ({theirs}); "
+                    "a metric needs a name of its own"
+                )
+        for name in dict.fromkeys([normalize_name(obj.key), *names]):
             self._by_name[name].append(obj.key)
+
+    def _generated(self, key: str) -> bool:
+        return key in self._yoy_base
 
     # --- finishing ----------------------------------------------------------
 

@@ -9,6 +9,7 @@ Every error a user can cause prints one line and exits with status 2.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -92,12 +93,16 @@ def _score(ns: argparse.Namespace) -> int:
 
 
 def _refuse_overwriting_inputs(output: Path, config: Config, config_file: Path) -> None:
-    """An output path that names an input or the config would destroy data."""
+    """An output path that names any file the run reads — an input, the
+    config, a plugin or rule file — would destroy data."""
     protected = [Path(spec.path) for spec in config.inputs] + [config_file]
-    target = output.resolve()
+    protected += [Path(p) for p in config.plugins.files]
+    protected += [config.base_dir / str(entry["rules"]) for entry in config.compliance if "rules" in entry]
+    if not output.exists():
+        return
     for path in protected:
-        if path.resolve() == target:
-            raise VqrError(f"output {output} is also an input ({path}); choose another output path")
+        if path.exists() and os.path.samefile(path, output):
+            raise VqrError(f"output {output} is also read by this run ({path}); choose another output path")
 
 
 def _exit_status(counts: Mapping[str, int], fail_on: str) -> int:

@@ -7,11 +7,15 @@ counts it, so a run can prove that nothing was lost.
 
 from __future__ import annotations
 
+import re
+
 from .catalog import Catalog
 from .cells import parse_cell
 from .errors import FormulaError
 from .model import Figure, Finding, InputSpec, Provenance, ReadOutput, Severity
-from .names import normalize_unit
+from .names import unit_factor
+
+_BRACKETED_UNIT = re.compile(r"^(.+?)\s*[（(]\s*([^（）()]+?)\s*[)）]\s*$")
 
 
 class Collector:
@@ -24,9 +28,30 @@ class Collector:
         self.findings: list[Finding] = []
         self.cells = 0
         self.entities: dict[str, dict[str, str]] = {}
+        self.header_units: dict[str, str] = {}  # header as printed -> the unit in its brackets
+        self._converted: set[tuple[str, str]] = set()
 
     def resolve(self, name: str) -> tuple[str | None, str]:
-        """``(key, "")`` for a known input indicator, else ``(None, reason)``."""
+        """``(key, "")`` for a known input indicator, else ``(None, reason)``.
+
+        A header with its unit in brackets, as spreadsheets print them
+        (全日制在校生人数(人), 年财政专项拨款（元）), resolves to the indicator
+        when the unit is the indicator's or converts to it; the cells under
+        it are then read in that unit."""
+        key, reason = self._resolve(name)
+        bracketed = _BRACKETED_UNIT.match(name)
+        if key is None and bracketed:
+            base, _ = self._resolve(bracketed.group(1))
+            unit = bracketed.group(2)
+            if base is not None:
+                wanted = self.catalog.indicators[base].unit
+                if unit_factor(unit, wanted) is None:
+                    return None, f"{self.catalog.label(base)} is in {wanted!r}, not {unit!r}"
+                self.header_units[name] = unit
+                return base, ""
+        return key, reason
+
+    def _resolve(self, name: str) -> tuple[str | None, str]:
         try:
             key = self.catalog.resolve(name, canonical=False)
         except FormulaError as exc:
@@ -85,7 +110,9 @@ class Collector:
                 actual=cell.raw,
             )
             return
-        if unit and indicator.unit and normalize_unit(unit) != normalize_unit(indicator.unit):
+        unit = unit or self.header_units.get(provenance.column)
+        factor = unit_factor(unit, indicator.unit) if unit and indicator.unit else 1.0
+        if factor is None:
             self.cell_finding(
                 "error",
                 "unit_mismatch",
@@ -111,7 +138,21 @@ class Collector:
             )
             return
         assert cell.value is not None
-        self.figures.append(Figure(entity, year, key, cell.value, provenance))
+        if factor != 1.0 and unit and (unit, key) not in self._converted:
+            self._converted.add((unit, key))
+            self.note(
+                Finding(
+                    "info",
+                    "unit_converted",
+                    f"{label}: values given in {unit} were converted to {indicator.unit} (× {factor:g})",
+                    entity,
+                    year,
+                    names,
+                    table=provenance.table or None,
+                    provenance=(provenance,),
+                )
+            )
+        self.figures.append(Figure(entity, year, key, cell.value * (factor or 1.0), provenance))
 
     def unknown(
         self,

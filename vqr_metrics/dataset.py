@@ -167,4 +167,6 @@ def _conflict(
 def _where(p: Provenance) -> str:
     """A source as a person looks it up: the caption (or file) and the line."""
     place = p.table or Path(p.file).name
-    return f"{place} (line {p.line})" if p.line is not None else place
+    at = [f"line {p.line}"] if p.line is not None else []
+    at += [f"column {p.column}"] if p.column else []
+    return f"{place} ({', '.join(at)})" if at else place

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import attrs
 import numpy as np
 
 from . import formula as formula_mod
@@ -44,11 +45,38 @@ def evaluate_metrics(dataset: Dataset, catalog: Catalog) -> list[Finding]:
         for dep in set(deps.values()):
             present |= ~np.isnan(dataset.column(dep))
         null = np.isnan(values) & applies & present & ~ev.no_prev
-        for i in np.flatnonzero(null):
-            finding = _null_finding(dataset, catalog, key, int(i), ev)
-            if finding is not None:
-                findings.append(finding)
+        explained = [_null_finding(dataset, catalog, key, int(i), ev) for i in np.flatnonzero(null)]
+        findings += _summarize_missing([f for f in explained if f is not None], dataset, catalog, key)
     return findings
+
+
+def _summarize_missing(
+    findings: list[Finding], dataset: Dataset, catalog: Catalog, key: str
+) -> list[Finding]:
+    """One finding instead of one per entity when a metric misses the same
+    inputs for every entity of a year: the table was not supplied at all."""
+    per_year: dict[tuple[int | None, tuple[str, ...]], list[Finding]] = {}
+    for f in findings:
+        if f.rule == "missing_input":
+            per_year.setdefault((f.year, f.indicators), []).append(f)
+    entities_of: dict[int, set[str]] = {}
+    for entity, year in dataset.rows:
+        entities_of.setdefault(year, set()).add(entity)
+    out = [f for f in findings if f.rule != "missing_input"]
+    for (when, names), group in per_year.items():
+        everyone = entities_of.get(when or 0, set())
+        if len(group) > 1 and {f.entity for f in group} == everyone:
+            out.append(
+                attrs.evolve(
+                    group[0],
+                    entity=None,
+                    message=f"{catalog.label(key)} not computed for any of the {len(group)} entities of "
+                    f"{when}: no value for {', '.join(names[1:])}",
+                )
+            )
+        else:
+            out += group
+    return out
 
 
 def _propagate_conflicts(

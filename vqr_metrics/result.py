@@ -139,7 +139,8 @@ class Result:
         }
 
     def to_pandas(self) -> dict[str, Any]:
-        """``{"values", "findings", "scores"}`` as pandas DataFrames.
+        """``{"values", "findings", "scores", "compliance", "verdicts"}`` as
+        pandas DataFrames.
 
         pandas is not a dependency; this needs it installed."""
         try:
@@ -152,8 +153,18 @@ class Result:
             for card in records["scorecards"]
             for row in card.get("results", [])
         ]
+        compliance, verdicts = (
+            [
+                {"rule_set": block["name"], **row}
+                for block in records["compliance"]
+                for row in block.get(part, [])
+            ]
+            for part in ("results", "verdicts")
+        )
         return {
             "values": pd.DataFrame(records["values"]),
             "findings": pd.DataFrame(records["findings"]),
             "scores": pd.DataFrame(scores),
+            "compliance": pd.DataFrame(compliance),
+            "verdicts": pd.DataFrame(verdicts),
         }

@@ -8,19 +8,25 @@ suite with vqr-metrics installed these fixtures are available:
 - ``vqr_config``: a :class:`ConfigBuilder` writing inputs into ``tmp_path``;
   ``vqr_config.run(plugin, ...)`` runs the pipeline with your plugins.
 - ``seed_reports``: paths of the two real reports shipped as example data.
+
+``evaluate_metric(catalog, key, {input: value})`` evaluates one registered
+formula over one row, for hypothesis property tests.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+import math
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
+import numpy as np
 import pytest
 
+from . import formula
 from .api import plugin_manager_for, run
 from .catalog import Catalog
 from .config import Config
@@ -47,6 +53,22 @@ def make_catalog(*plugins: object, builtins: Sequence[str] = DEFAULT_PLUGINS) ->
     """A finished catalog of ``builtins`` plus ``plugins`` (modules or objects)."""
     pm = make_plugin_manager(builtins, entry_points=False, objects=_named(plugins))
     return build_catalog(pm)
+
+
+def evaluate_metric(catalog: Catalog, metric: str, values: Mapping[str, float | None]) -> float | None:
+    """A registered metric over one row whose inputs are ``values`` (by key or
+    Chinese name; absent or None = null), the way the engine evaluates it —
+    what a property test of a formula needs, without running a pipeline."""
+    key = catalog.resolve(metric)
+    given = {catalog.resolve(name): value for name, value in values.items()}
+    deps = catalog.dependencies[key]
+
+    def column(name: str) -> formula.Column:
+        value = given.get(deps[name])
+        return np.array([np.nan if value is None else value], dtype=np.float64)
+
+    out = float(formula.evaluate(catalog.formulas[key], column, 1).values[0])
+    return None if math.isnan(out) else out
 
 
 @attrs.define

@@ -52,9 +52,7 @@ def _staffing(context: CheckContext) -> Iterator[Finding]:
         yield Finding(
             severity="warning",
             rule="psych_teacher_staffing",
-            message=(
-                f"心理健康教育教师生师比 {ratio[i]:.0f}:1 is above {limit:.0f}:1 ({SOURCE})"
-            ),
+            message=(f"心理健康教育教师生师比 {ratio[i]:.0f}:1 is above {limit:.0f}:1 ({SOURCE})"),
             entity=entity,
             year=year,
             indicators=("心理健康教育教师生师比", "全日制在校生人数", "心理健康教育专职教师数"),
