@@ -1,7 +1,7 @@
 """What every reader decides the same way: an empty file is an error, an
-input that yields no cell at all is a warning, and a year is a whole number
+input that yields no cell at all is a warning, a year is a whole number
 in a sane range (anything else is a typo or a misread cell, never truncated
-or guessed)."""
+or guessed), and a level is 高职 or 中职, however it is written."""
 
 from __future__ import annotations
 
@@ -9,12 +9,15 @@ import re
 import unicodedata
 
 from vqr_metrics.collect import Collector
+from vqr_metrics.config import LEVELS
 from vqr_metrics.errors import InputError
 from vqr_metrics.model import Finding, Provenance
 
 # The first year any report could speak of, and a far bound for typos.
 FIRST_YEAR, LAST_YEAR = 1949, 2100
 _YEAR_TEXT = re.compile(r"^(?P<year>\d{4})(?:\.0*)?(?:年度?)?$")
+# How a level is written (in a cell, or within a report title) → the level.
+LEVEL_WORDS = {"高等职业": "高职", "高职": "高职", "中等职业": "中职", "中职": "中职"}
 
 
 def require_content(path: str, content: str | bytes) -> None:
@@ -57,3 +60,14 @@ def year_error(year: object) -> str:
     shown = repr(year)
     shown = shown if len(shown) <= 40 else shown[:37] + "..."
     return f"year {shown} is not a year (a whole number from {FIRST_YEAR} to {LAST_YEAR})"
+
+
+def parse_level(text: str) -> str | None:
+    """``高职``, ``高等职业`` or ``高等职业教育`` → 高职 (likewise 中职);
+    ``None`` for anything else."""
+    word = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
+    return LEVEL_WORDS.get(word.removesuffix("教育"))
+
+
+def level_error(text: str) -> str:
+    return f"level {text!r} is not {' or '.join(LEVELS)} (or 高等职业/中等职业)"

@@ -18,6 +18,8 @@ from typing import Literal
 
 import attrs
 
+from ._read_rules import LEVEL_WORDS
+
 ColumnRole = Literal["seq", "name", "unit", "value", "extra"]
 
 _CAPTION = re.compile(r"^(?:附表|表)\s*\d+(?:\s*[.．-]\s*\d+)*(?:\s*[:：、.]\s*|\s+|(?=\D))(?P<title>.*)$")
@@ -39,7 +41,6 @@ _YEAR_WORDS = re.compile(r"(?:19|20)\d{2}(?:年度?)?")
 _SEQ_HEADERS = frozenset({"序号", "编号"})
 _UNIT_HEADERS = frozenset({"单位", "计量单位"})
 _VALUE_HEADERS = frozenset({"值", "数值", "数据", "指标值"})
-_LEVELS = (("高等职业", "高职"), ("高职", "高职"), ("中等职业", "中职"), ("中职", "中职"))
 # A caption longer than this, or with a full stop, is prose that starts with 表.
 _CAPTION_MAX = 60
 # A short line between a caption and its header is a subtitle (（单位：万元）).
@@ -392,7 +393,7 @@ def read_head(lines: Sequence[SourceLine]) -> Head:
                 title=text,
                 title_line=line.number,
                 entity=_YEAR_WORDS.sub("", match["entity"]) or None,
-                level=next((level for word, level in _LEVELS if word in compact), None),
+                level=next((level for word, level in LEVEL_WORDS.items() if word in compact), None),
                 year=year,
                 year_line=year_line,
             )

@@ -3,6 +3,11 @@
 Long:  ``entity,year,indicator,value[,unit]`` — one figure per row.
 Wide:  ``entity,year,<indicator name or key>…`` — one entity-year per row.
 Header names may also be Chinese (名称, 年份, 指标, 值, 单位).
+
+Either may add a school type column (type, 类型, 学校类型, 院校类型:
+综合/师范/民族/工科/农林/…, as the compliance rules name them) and a level
+column (level, 层次, 办学层次, 学校层次: 高职 or 中职).  They are
+attributes of the row's entity, not figures: one school's rows must agree.
 """
 
 from __future__ import annotations
@@ -11,12 +16,13 @@ from collections.abc import Sequence
 
 import attrs
 
+from vqr_metrics.cells import parse_cell
 from vqr_metrics.collect import Collector
 from vqr_metrics.errors import InputError
-from vqr_metrics.model import Provenance
+from vqr_metrics.model import Finding, Provenance
 from vqr_metrics.names import normalize_name
 
-from ._read_rules import parse_year, year_error
+from ._read_rules import level_error, parse_level, parse_year, year_error
 
 ROLES: dict[str, frozenset[str]] = {
     "entity": frozenset({"entity", "名称", "单位名称", "学校", "学校名称", "地区", "区域"}),
@@ -24,7 +30,11 @@ ROLES: dict[str, frozenset[str]] = {
     "indicator": frozenset({"indicator", "指标", "指标名称", "key"}),
     "value": frozenset({"value", "值", "数值"}),
     "unit": frozenset({"unit", "单位"}),
+    "type": frozenset({"type", "类型", "学校类型", "院校类型"}),
+    "level": frozenset({"level", "层次", "办学层次", "学校层次"}),
 }
+# Roles whose cells are attributes of the row's entity (Dataset.attributes), not figures.
+ATTRIBUTES = ("type", "level")
 
 Rows = Sequence[tuple[int, Sequence[str]]]  # (line or row number, cells)
 
@@ -49,8 +59,69 @@ class _RowKeys:
     bad_year: str = ""
 
 
-def read_rows(file: str, header_line: int, header: Sequence[str], body: Rows, collect: Collector) -> None:
-    """Read a long or a wide table; ``file`` is what provenance names."""
+@attrs.frozen
+class EntityAttributes:
+    """The type and level of the entities of one input, put into
+    ``collect.entities``; where each was first given, so that a row that
+    disagrees can name it (the first stays)."""
+
+    collect: Collector
+    first: dict[tuple[str, str], Provenance] = attrs.field(factory=dict)
+
+    def put(self, entity: str | None, year: int | None, attribute: str, prov: Provenance) -> None:
+        """The cell ``prov.raw`` of column ``prov.column`` on the row of ``entity``."""
+        if parse_cell(prov.raw).kind == "placeholder":  # blank, —, 无: not given
+            return
+        where = f"{prov.file}:{prov.line}: {prov.column}"
+        value = prov.raw if attribute == "type" else parse_level(prov.raw)
+        if value is None:
+            self._error("bad_level", f"{where}: {level_error(prov.raw)}; level not set", entity, year, prov)
+        elif entity is None:
+            self._error(
+                "no_entity", f"{where}: {prov.raw!r} belongs to no entity; not used", None, year, prov
+            )
+        elif (entity, attribute) not in self.first:
+            self.first[(entity, attribute)] = prov
+            self.collect.entities.setdefault(entity, {})[attribute] = value
+        elif value != (kept := self.collect.entities[entity][attribute]):
+            old = self.first[(entity, attribute)]
+            self._error(
+                "attribute_conflict",
+                f"{where}: {attribute} of {entity} given as {prov.raw!r} here and as {old.raw!r} at "
+                f"{old.file}:{old.line}; {kept!r} kept",
+                entity,
+                year,
+                prov,
+                old,
+            )
+
+    def _error(
+        self, rule: str, message: str, entity: str | None, year: int | None, *provenance: Provenance
+    ) -> None:
+        self.collect.note(
+            Finding(
+                "error",
+                rule,
+                message,
+                entity=entity,
+                year=year,
+                actual=provenance[0].raw,
+                provenance=provenance,
+            )
+        )
+
+
+def read_rows(
+    file: str,
+    header_line: int,
+    header: Sequence[str],
+    body: Rows,
+    collect: Collector,
+    attributes: EntityAttributes | None = None,
+) -> None:
+    """Read a long or a wide table; ``file`` is what provenance names;
+    ``attributes`` are those of the other tables of the same input."""
+    attributes = EntityAttributes(collect) if attributes is None else attributes
     roles = [role(h) for h in header]
     spec = collect.spec
     if "entity" not in roles and spec.entity is None:
@@ -59,11 +130,15 @@ def read_rows(file: str, header_line: int, header: Sequence[str], body: Rows, co
     wide: list[tuple[int, str, str | None, str]] = []
     if not long:
         for col, (name, r) in enumerate(zip(header, roles, strict=True)):
-            if r not in ("entity", "year"):
+            if r not in ("entity", "year", *ATTRIBUTES):
                 key, reason = collect.resolve(name.strip()) if name.strip() else (None, "empty header")
                 wide.append((col, name.strip(), key, reason))
     for line, row in body:
         keys = _row_keys(file, roles, line, row, collect)
+        for col, r in enumerate(roles):
+            if r in ATTRIBUTES and col < len(row):
+                prov = Provenance(file, line, row[col].strip(), column=header[col].strip())
+                attributes.put(keys.entity, keys.year, r, prov)
         if long:
             _long(file, roles, line, row, keys, collect)
         else:

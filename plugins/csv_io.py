@@ -1,6 +1,14 @@
 """CSV input, long and wide (see :mod:`._tabular`), UTF-8 (with or without
 BOM) or GBK/GB18030 as Excel on Chinese Windows saves it: detected, or
 set with ``encoding = "…"`` on the input.  Tab-separated files work too.
+
+One file may hold schools of different types and levels: a column ``类型``
+(also ``type``, ``学校类型``, ``院校类型``: 综合, 师范, 民族, 工科, 农林, …)
+gives each row's school type, a column ``层次`` (also ``level``,
+``办学层次``, ``学校层次``: 高职 or 中职, or 高等职业/中等职业) its level.
+They are not figures but attributes of the school, which the compliance
+rules read; all rows of one school must agree; ``level``/``type`` on the
+input override them.
 """
 
 from __future__ import annotations

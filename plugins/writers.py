@@ -1,16 +1,30 @@
 """Output formats: a terminal table, Markdown, CSV and JSON.
 
-JSON is ``Result.to_records()``; the others present the same records.  In
-the terminal and Markdown tables a line break inside a cell is shown as
-``\\n`` (terminal) or ``<br>`` (Markdown), and Markdown escapes ``|`` and
-``\\``, so no cell can break its table.
+JSON is ``Result.to_records()``; the others present the same records.
 
-The CSV is one long table; the ``record`` column says what a row is and
-which other columns it fills:
+The terminal and Markdown tables list values as rows of indicators ×
+columns of entity-years, as reports print them; with more than
+``MAX_COLUMNS`` entity-years, one table per year, at most ``MAX_COLUMNS``
+entities wide.  Entities sort with the numbers in their names compared as
+numbers (第2 before 第10).  Scores are listed by year, then rank; the
+sensitivity summary by year, then median rank; rule results and verdicts by
+year, then entity (rules in their file's order).  A line break inside a
+cell is shown as ``\\n`` (terminal) or ``<br>`` (Markdown); Markdown
+backslash-escapes ``\\ ` * _ | [ ] ~`` and writes ``&``, ``<`` and ``>`` as
+entities in every cell, header and title, so no name or raw cell can break
+its table or render as markup.
+
+The CSV is UTF-8 with a byte order mark, which Excel needs to read it as
+UTF-8 (without one, Excel on Chinese Windows decodes it as GBK).  It is
+one long table; the ``record`` column says what a row is and which other
+columns it fills:
 
 - ``summary``: ``key`` (a count of the summary), ``value``.
-- ``value``: ``entity``, ``year``, ``key``, ``name``, ``unit``, ``value``,
-  ``derived``, ``imputed``, ``conflicted``, ``where`` (file:line of each source).
+- ``value``: ``entity``, ``year``, ``key``, ``name`` (as printed, shared by
+  rows of several tables), ``label`` (the name as the other outputs show it,
+  qualified by its unit, parent or table when several rows print it),
+  ``unit``, ``value``, ``derived``, ``imputed``, ``conflicted``, ``where``
+  (file:line of each source).
 - ``finding``: ``entity``, ``year``, ``name`` (the indicators, `` / ``-joined),
   ``severity``, ``rule``, ``message``, ``where``.
 - ``score``: ``scorecard``, ``entity``, ``year``, ``value`` (the score),
@@ -69,16 +83,63 @@ _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 MARKS = " (* imputed by a scorecard; ! rests on a figure two sources print differently)"
 
 
-def _pivot(records: Sequence[Mapping[str, Any]]) -> tuple[list[str], list[list[str]]]:
-    """Values as rows of indicators × columns of entity-years, as reports print them."""
-    columns = sorted({(r["entity"], r["year"]) for r in records}, key=lambda c: (c[0], -c[1]))
+# Entity-year columns a values table holds before it is split: one table per
+# year, at most this many entities wide, so 30 schools × 3 years stay readable.
+MAX_COLUMNS = 6
+
+
+def _natural(text: str) -> tuple[tuple[str | int, ...], str]:
+    """Sort key comparing the numbers in a name as numbers: 第2 before 第10."""
+    parts = re.split(r"(\d+)", text)
+    return tuple(int(p) if i % 2 else p for i, p in enumerate(parts)), text
+
+
+def _pivot(
+    records: Sequence[Mapping[str, Any]], columns: Sequence[tuple[str, int]], headers: Sequence[str]
+) -> tuple[list[str], list[list[str]]]:
+    """Values as rows of indicators × the given entity-year columns."""
+    where = {c: i for i, c in enumerate(columns)}
     rows: dict[str, list[str]] = {}
     for r in records:
         row = rows.setdefault(r["key"], [r["label"], r["unit"], *([""] * len(columns))])
         marks = ("*" if r.get("imputed") else "") + ("!" if r.get("conflicted") else "")
-        row[2 + columns.index((r["entity"], r["year"]))] = _fmt(r["value"]) + marks
-    headers = ["指标", "单位", *[f"{e} {y}" for e, y in columns]]
-    return headers, list(rows.values())
+        row[2 + where[(r["entity"], r["year"])]] = _fmt(r["value"]) + marks
+    return ["指标", "单位", *headers], list(rows.values())
+
+
+def _value_sections(title: str, records: Sequence[Mapping[str, Any]]) -> list[Section]:
+    """Indicators × entity-years as reports print them (each entity's years,
+    latest first); with more than ``MAX_COLUMNS`` columns, one table per year
+    and slice of at most ``MAX_COLUMNS`` entities."""
+    columns = sorted({(r["entity"], r["year"]) for r in records}, key=lambda c: (_natural(c[0]), -c[1]))
+    if len(columns) <= MAX_COLUMNS:
+        return [(f"{title}{MARKS}", *_pivot(records, columns, [f"{e} {y}" for e, y in columns]))]
+    by_year: dict[int, list[Mapping[str, Any]]] = {}
+    for r in records:
+        by_year.setdefault(r["year"], []).append(r)
+    out: list[Section] = []
+    for year in sorted(by_year):
+        entities = [e for e, y in columns if y == year]
+        for start in range(0, len(entities), MAX_COLUMNS):
+            chunk = entities[start : start + MAX_COLUMNS]
+            heading = f"{title} {year}"
+            if len(entities) > MAX_COLUMNS:
+                heading += f", entities {start + 1}–{start + len(chunk)} of {len(entities)}"
+            wanted = set(chunk)
+            mine = [r for r in by_year[year] if r["entity"] in wanted]
+            out.append((f"{heading}{MARKS}", *_pivot(mine, [(e, year) for e in chunk], chunk)))
+    return out
+
+
+def _by_year_and_entity(records: Sequence[Mapping[str, Any]], *then: str) -> list[Mapping[str, Any]]:
+    """Records of one year together, in rank (or other) order within it; a
+    missing value of a ``then`` key last; stable, so rules keep their order."""
+
+    def key(r: Mapping[str, Any]) -> tuple[Any, ...]:
+        ranked = tuple((r.get(k) is None, r.get(k) or 0) for k in then)
+        return (r["year"], *ranked, _natural(r["entity"]))
+
+    return sorted(records, key=key)
 
 
 def _sections(result: Result) -> list[Section]:
@@ -111,9 +172,9 @@ def _sections(result: Result) -> list[Section]:
     inputs = [v for v in records["values"] if not v["derived"]]
     derived = [v for v in records["values"] if v["derived"]]
     if inputs:
-        out.append((f"Values{MARKS}", *_pivot(inputs)))
+        out += _value_sections("Values", inputs)
     if derived:
-        out.append((f"Derived metrics{MARKS}", *_pivot(derived)))
+        out += _value_sections("Derived metrics", derived)
     for card in records["scorecards"]:
         out += _scorecard_sections(card)
     for block in records["compliance"]:
@@ -198,20 +259,23 @@ def _scorecard_sections(card: Mapping[str, Any]) -> list[Section]:
     rows = [
         [r["entity"], _fmt(r["year"]), _fmt(r["score"]), _fmt(r["rank"])]
         + [_fmt(r["dimensions"][d]["score"]) for d in dims]
-        for r in results
+        for r in _by_year_and_entity(results, "rank")
     ]
     out = [(f"Scorecard: {card['name']}", ["entity", "year", "score", "rank", *dims], rows)]
     sensitivity = card.get("sensitivity")
     if sensitivity:
         title = f"Sensitivity: {card['name']} ({sensitivity['draws']} draws, seed {sensitivity['seed']})"
-        out.append(_table(title, sensitivity["results"], _SENSITIVITY_COLUMNS))
+        ordered = _by_year_and_entity(sensitivity["results"], "median_rank")
+        out.append(_table(title, ordered, _SENSITIVITY_COLUMNS))
     return out
 
 
 def _compliance_sections(block: Mapping[str, Any]) -> list[Section]:
-    out = [_table(f"Compliance: {block['name']}", block.get("results", []), _RULE_COLUMNS)]
+    results = _by_year_and_entity(block.get("results", []))
+    out = [_table(f"Compliance: {block['name']}", results, _RULE_COLUMNS)]
     if block.get("verdicts"):
-        out.append(_table(f"Verdicts: {block['name']}", block["verdicts"], _VERDICT_COLUMNS))
+        verdicts = _by_year_and_entity(block["verdicts"])
+        out.append(_table(f"Verdicts: {block['name']}", verdicts, _VERDICT_COLUMNS))
     return out
 
 
@@ -230,10 +294,16 @@ def _terminal_text(text: str) -> str:
     return _LINE_BREAK.sub("\\\\n", text)
 
 
+# Markdown specials: backslash-escaped in one pass, so that an escape added
+# cannot be undone by a backslash of the input before it.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_|\[\]~])")
+_HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
 def _markdown_text(text: str) -> str:
-    """A cell that stays one cell: a backslash escaped first, so that an
-    input ending in one cannot undo the escape of the pipe after it."""
-    return _LINE_BREAK.sub("<br>", text.replace("\\", "\\\\").replace("|", "\\|"))
+    """Text that stays literal in a table cell or a heading: no pipe ends
+    the cell, no ``<b>``, ``*``, ``_``, backtick or link renders as markup."""
+    return _LINE_BREAK.sub("<br>", _MARKDOWN_SPECIAL.sub(r"\\\1", text.translate(_HTML)))
 
 
 def write_table(result: Result) -> str:
@@ -258,6 +328,7 @@ CSV_COLUMNS = (
     "year",
     "key",
     "name",
+    "label",
     "unit",
     "value",
     "derived",
@@ -299,7 +370,8 @@ _SENSITIVITY_CSV = ("median_rank", "rank_p05", "rank_p95", "score_median", "scor
 
 
 def write_csv(result: Result) -> str:
-    """One long CSV; the module docstring lists the record types and their columns."""
+    """One long CSV with a byte order mark; the module docstring lists the
+    record types and their columns."""
     records = result.to_records()
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
@@ -313,7 +385,7 @@ def write_csv(result: Result) -> str:
         writer.writerow(
             {
                 "record": "value",
-                **{k: v[k] for k in ("entity", "year", "key", "name", "unit", "value", "derived")},
+                **{k: v[k] for k in ("entity", "year", "key", "name", "label", "unit", "value", "derived")},
                 "imputed": v.get("imputed"),
                 "conflicted": v.get("conflicted"),
                 "where": "; ".join(_where(p) for p in v["provenance"]),
@@ -336,7 +408,7 @@ def write_csv(result: Result) -> str:
         writer.writerows(_scorecard_rows(card))
     for block in records["compliance"]:
         writer.writerows(_compliance_rows(block))
-    return buf.getvalue()
+    return "\ufeff" + buf.getvalue()
 
 
 def _scorecard_rows(card: Mapping[str, Any]) -> list[dict[str, Any]]:

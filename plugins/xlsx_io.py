@@ -5,6 +5,13 @@ the year, as in a CSV input) or one table in the report layout: a caption
 (a one-cell first row, else the sheet name), maybe a ``名称：…`` row, a
 header row and the rows, read through the table templates exactly like
 report text.  ``sheet = "…"`` on the input reads one sheet only.
+
+A long or wide sheet may give each school's type in a column ``类型``
+(also ``type``, ``学校类型``, ``院校类型``: 综合, 师范, 民族, 工科, 农林, …)
+and its level in a column ``层次`` (also ``level``, ``办学层次``,
+``学校层次``: 高职 or 中职, or 高等职业/中等职业), as in a CSV input: the
+compliance rules read them; all rows and sheets of one school must agree;
+``level``/``type`` on the input override them.
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ from vqr_metrics.names import did_you_mean
 from ._read_rules import require_content, warn_if_nothing_read
 from ._report_layout import SourceLine, name_line, parse_layout
 from ._report_match import Defaults, TableReader
-from ._tabular import is_tabular, read_rows
+from ._tabular import EntityAttributes, is_tabular, read_rows
 
 _PLACES = re.compile(r"0\.(0+)")
 _ZIP = b"PK\x03\x04"
@@ -188,11 +195,12 @@ def read_xlsx(spec: InputSpec, catalog: Catalog) -> ReadOutput:
                 f"{did_you_mean(spec.sheet, names)}"
             )
         collect = _Collector(catalog, spec)
+        attributes = EntityAttributes(collect)
         for title in [spec.sheet] if spec.sheet is not None else names:
             lines, formulas = book.lines(title)
             file = f"{spec.path}#{title}"
             collect.formulas.update((file, row, text) for (row, _), text in formulas.items())
-            _read_sheet(spec, catalog, collect, title, lines)
+            _read_sheet(spec, catalog, collect, attributes, title, lines)
     finally:
         book.close()
     warn_if_nothing_read(
@@ -205,7 +213,12 @@ def read_xlsx(spec: InputSpec, catalog: Catalog) -> ReadOutput:
 
 
 def _read_sheet(
-    spec: InputSpec, catalog: Catalog, collect: Collector, title: str, lines: list[SourceLine]
+    spec: InputSpec,
+    catalog: Catalog,
+    collect: Collector,
+    attributes: EntityAttributes,
+    title: str,
+    lines: list[SourceLine],
 ) -> None:
     file = f"{spec.path}#{title}"
     filled = [line for line in lines if not line.blank]
@@ -213,9 +226,8 @@ def _read_sheet(
         return
     first = filled[0]
     if is_tabular(first.cells):
-        read_rows(
-            file, first.number, first.cells, [(line.number, line.cells) for line in filled[1:]], collect
-        )
+        body = [(line.number, line.cells) for line in filled[1:]]
+        read_rows(file, first.number, first.cells, body, collect, attributes)
         return
     caption = (title, 0)
     if len(first.filled) == 1 and name_line(first) is None:

@@ -206,14 +206,15 @@ def test_entrepreneurship_denominator_must_name_an_input_indicator(vqr_config: C
     rows = [["entity", "year", "indicator", "value"], ["甲校", 2023, "毕业生人数", 100]]
     vqr_config.add_input(vqr_config.csv("data.csv", rows))
     with pytest.raises(
-        ConfigError, match=r"^\[checks\] entrepreneurship_denominator: .*毕业生人.*did you mean"
+        ConfigError, match=r"^<python>: \[checks\] entrepreneurship_denominator: .*毕业生人.*did you mean"
     ):
         vqr_config.run(builtins=TABLE_PLUGINS, checks={"entrepreneurship_denominator": "毕业生人"})
     with pytest.raises(ConfigError) as metric:
         vqr_config.run(builtins=TABLE_PLUGINS, checks={"entrepreneurship_denominator": "毕业去向落实率"})
     message = str(metric.value)
     assert message.startswith(
-        "[checks] entrepreneurship_denominator must name an input indicator, not the metric '毕业去向落实率'"
+        "<python>: [checks] entrepreneurship_denominator must name an input indicator, "
+        "not the metric '毕业去向落实率'"
     )
     assert "(did you mean: " in message and "毕业去向落实人数" in message and "\n" not in message
     result = vqr_config.run(
@@ -243,7 +244,7 @@ def test_an_option_out_of_range_is_a_one_line_config_error(
     vqr_config.add_input(vqr_config.csv("data.csv", rows))
     with pytest.raises(ConfigError) as raised:
         vqr_config.run(builtins=TABLE_PLUGINS, checks={option: value})
-    assert str(raised.value) == message
+    assert str(raised.value) == f"<python>: {message}"  # the config it comes from, then the key
 
 
 def test_a_zero_entrepreneurship_denominator_gives_no_inf_and_no_numpy_warning(

@@ -123,8 +123,8 @@ def test_output_path_from_config(tmp_path: Path) -> None:
     path = write_config(tmp_path, INPUT + '[output]\nformat = "csv"\npath = "out/r.csv"\n', DATA)
     assert cli.main([str(path)]) == 0
     text = (tmp_path / "out" / "r.csv").read_text(encoding="utf-8")
-    assert text.startswith("record,entity,year,key") and "value,甲校,2023,tiny_ratio" in text
-    assert "summary,,,cells_read,,,4," in text and "summary,,,findings_warning,,,1," in text
+    assert text.startswith("\ufeffrecord,entity,year,key") and "value,甲校,2023,tiny_ratio" in text
+    assert "summary,,,cells_read,,,,4," in text and "summary,,,findings_warning,,,,1," in text
 
 
 def test_fail_on(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -215,7 +215,7 @@ def test_output_format_follows_the_output_suffix(tmp_path: Path) -> None:
     assert (tmp_path / "r.out").read_text(encoding="utf-8").startswith("Summary")
     path = write_config(tmp_path, INPUT + '[output]\npath = "x.csv"\n', DATA)
     assert cli.main([str(path)]) == 0
-    assert (tmp_path / "x.csv").read_text(encoding="utf-8").startswith("record,")
+    assert (tmp_path / "x.csv").read_text(encoding="utf-8").startswith("\ufeffrecord,")
 
 
 def test_a_folder_as_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -141,3 +141,164 @@ def test_a_file_with_nothing_to_read_is_a_warning(tmp_path: Path, text: str) -> 
     (warning,) = [f for f in result.findings if f.rule == "no_tables"]
     assert warning.severity == "warning" and str(path) in warning.message
     assert result.summary.cells == 0
+
+
+# --- school type and level columns: attributes of the entity, not figures -----------------------
+
+RULES = Path(__file__).parents[1] / "configs" / "rules" / "gaozhi_2004.toml"
+SCHOOLS = "甲校,2023,{},{},100\n乙校,2023,{},{},200\n乙校,2022,{},{},150\n"
+
+
+@pytest.mark.parametrize(
+    ("type_header", "level_header"),
+    [
+        ("类型", "层次"),
+        ("type", "level"),
+        ("学校类型", "办学层次"),
+        ("院校类型", "学校层次"),
+        ("Type", "LEVEL"),
+    ],
+)
+def test_type_and_level_columns_set_entity_attributes(
+    tmp_path: Path, type_header: str, level_header: str
+) -> None:
+    path = tmp_path / "wide.csv"
+    rows = SCHOOLS.format("综合", "高职", "工科", "高等职业", "工科", "高职")
+    path.write_text(f"名称,年份,{type_header},{level_header},毕业生人数\n{rows}", encoding="utf-8")
+    result = _run(path)
+    assert result.dataset is not None
+    assert result.dataset.attributes == {
+        "甲校": {"type": "综合", "level": "高职"},
+        "乙校": {"type": "工科", "level": "高职"},
+    }
+    assert not [f for f in result.findings if f.severity == "error"]
+    # three figures; the six attribute cells are no cells
+    assert (result.summary.cells, result.summary.figures) == (3, 3)
+    _accounted(result)
+
+
+def test_attribute_columns_change_no_cell_accounting(tmp_path: Path) -> None:
+    with_attributes, without = tmp_path / "with.csv", tmp_path / "without.csv"
+    with_attributes.write_text(
+        "名称,年份,类型,毕业生人数,全日制在校生人数,层次\n"
+        "甲校,2023,综合,7146,—,中职\n"
+        "乙校,2023,,x,100,\n"
+        "丙校,2023,工科,1,2,高职,99\n",
+        encoding="utf-8",
+    )
+    without.write_text(
+        "名称,年份,毕业生人数,全日制在校生人数\n甲校,2023,7146,—\n乙校,2023,x,100\n丙校,2023,1,2,99\n",
+        encoding="utf-8",
+    )
+    a, b = _run(with_attributes), _run(without)
+    assert a.summary.cells == b.summary.cells == 7
+    assert (a.summary.figures, a.summary.cell_findings) == (b.summary.figures, b.summary.cell_findings)
+    assert [f.rule for f in a.findings if f.cell] == [f.rule for f in b.findings if f.cell]
+    assert a.dataset is not None and b.dataset is not None
+    # a blank cell gives no attribute
+    assert a.dataset.attributes == {
+        "甲校": {"type": "综合", "level": "中职"},
+        "乙校": {},
+        "丙校": {"type": "工科", "level": "高职"},
+    }
+    assert b.dataset.attributes == {"甲校": {}, "乙校": {}, "丙校": {}}
+
+
+@pytest.mark.parametrize(
+    ("printed", "level"), [("中职", "中职"), ("中等职业", "中职"), ("高等职业教育", "高职")]
+)
+def test_levels_as_printed(tmp_path: Path, printed: str, level: str) -> None:
+    path = tmp_path / "long.csv"
+    path.write_text(f"名称,年份,层次,指标,值\n某校,2023,{printed},毕业生人数,100\n", encoding="utf-8")
+    result = _run(path)
+    assert result.dataset is not None and result.dataset.attributes == {"某校": {"level": level}}
+    assert result.value("某校", 2023, "毕业生人数") == 100
+
+
+@pytest.mark.parametrize("printed", ["本科", "高中", "职业", "1"])
+def test_a_level_neither_gaozhi_nor_zhongzhi_is_an_error(tmp_path: Path, printed: str) -> None:
+    path = tmp_path / "wide.csv"
+    path.write_text(f"名称,年份,层次,类型,毕业生人数\n某校,2023,{printed},师范,100\n", encoding="utf-8")
+    result = _run(path)
+    (bad,) = [f for f in result.findings if f.rule == "bad_level"]
+    assert bad.severity == "error" and not bad.cell
+    assert f"{path}:2: 层次: level {printed!r} is not 高职 or 中职" in bad.message
+    assert (bad.entity, bad.actual, bad.provenance[0].line) == ("某校", printed, 2)
+    assert result.dataset is not None and result.dataset.attributes == {"某校": {"type": "师范"}}
+    assert result.value("某校", 2023, "毕业生人数") == 100
+    _accounted(result)
+
+
+def test_rows_of_one_school_that_disagree_keep_the_first(tmp_path: Path) -> None:
+    path = tmp_path / "long.csv"
+    path.write_text(
+        "名称,年份,指标,值,类型,层次\n"
+        "甲校,2023,毕业生人数,100,综合,高职\n"
+        "乙校,2023,毕业生人数,200,农林,中职\n"
+        "甲校,2023,全日制在校生人数,900,工科,高等职业\n"
+        "甲校,2022,毕业生人数,90,综合,中职\n",
+        encoding="utf-8",
+    )
+    result = _run(path)
+    type_conflict, level_conflict = [f for f in result.findings if f.rule == "attribute_conflict"]
+    assert type_conflict.severity == level_conflict.severity == "error"
+    assert (
+        f"{path}:4: 类型: type of 甲校 given as '工科' here and as '综合' at {path}:2"
+        in type_conflict.message
+    )
+    assert [p.line for p in type_conflict.provenance] == [4, 2]
+    assert (
+        f"{path}:5: 层次: level of 甲校 given as '中职' here and as '高职' at {path}:2"
+        in level_conflict.message
+    )
+    assert (level_conflict.entity, level_conflict.year) == ("甲校", 2022)
+    assert result.dataset is not None
+    assert result.dataset.attributes == {
+        "甲校": {"type": "综合", "level": "高职"},  # 高等职业 on line 4 is the same level: no conflict
+        "乙校": {"type": "农林", "level": "中职"},
+    }
+    assert result.summary.figures == 4
+    _accounted(result)
+
+
+def test_an_attribute_of_a_row_without_entity_is_an_error_and_a_placeholder_is_none(tmp_path: Path) -> None:
+    path = tmp_path / "wide.csv"
+    path.write_text("名称,年份,类型,层次,毕业生人数\n,2023,综合,—,1\n某校,2023,无,-,2\n", encoding="utf-8")
+    result = _run(path)
+    (lost,) = [f for f in result.findings if f.rule == "no_entity" and not f.cell]
+    assert lost.severity == "error" and f"{path}:2: 类型: '综合' belongs to no entity" in lost.message
+    assert [f.rule for f in result.findings if f.cell] == ["no_entity"]  # the figure of that row
+    assert result.dataset is not None and result.dataset.attributes == {"某校": {}}
+    _accounted(result)
+
+
+def test_type_and_level_on_the_input_override_the_columns(tmp_path: Path) -> None:
+    path = tmp_path / "wide.csv"
+    path.write_text("名称,年份,类型,层次,毕业生人数\n某校,2023,综合,高职,1\n", encoding="utf-8")
+    result = _run(path, type="工科", level="中职")
+    assert result.dataset is not None and result.dataset.attributes == {
+        "某校": {"type": "工科", "level": "中职"}
+    }
+
+
+def _books_compliance(path: Path, **spec: object) -> dict[str, dict[str, object]]:
+    config = Config.build(
+        [{"path": str(path), **spec}], plugins={"entry_points": False}, compliance=[{"rules": str(RULES)}]
+    )
+    results = run(config).compliance[0].to_record()["results"]
+    return {r["entity"]: r for r in results if r["rule_id"] == "books_per_student"}
+
+
+def test_the_type_column_decides_the_compliance_threshold(tmp_path: Path) -> None:
+    # 70 万册 over 10000 students: 70 册/生, below 综合's 80 and above 工科's 60 (教发〔2004〕2号)
+    path = tmp_path / "schools.csv"
+    path.write_text(
+        "名称,年份,类型,层次,纸质图书,全日制在校生人数\n综合学院,2023,综合,高职,70,10000\n工科学院,2023,工科,高职,70,10000\n",
+        encoding="utf-8",
+    )
+    books = _books_compliance(path)
+    assert [(e, r["type"], r["value"], r["threshold"], r["status"]) for e, r in sorted(books.items())] == [
+        ("工科学院", "工科", 70.0, 60.0, "pass"),
+        ("综合学院", "综合", 70.0, 80.0, "fail"),
+    ]
+    assert {r["status"] for r in _books_compliance(path, type="工科").values()} == {"pass"}

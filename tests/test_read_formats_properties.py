@@ -50,6 +50,8 @@ _NAMES = [
     "sc_graduates",
     "毕业生总数",
     "毕业去向落实率",
+    "类型",
+    "层次",
     "",
 ]
 # Cells as printed, and as they go wrong.
@@ -71,6 +73,9 @@ _PRINTED = [
     "96?",
     "内蒙古自治区",
     "=C2-10",
+    "综合",
+    "高职",
+    "中等职业",
 ]
 _text = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=10)
 _cell_text = st.one_of(st.sampled_from(_NAMES + _PRINTED), _text)
@@ -79,6 +84,7 @@ _templates = st.sampled_from(
     [
         ["名称", "年份", "指标", "值", "单位"],
         ["名称", "年份", "毕业生人数", "全日制在校生人数"],
+        ["名称", "年份", "类型", "层次", "毕业生人数"],
         ["year", "sc_graduates", "生师比"],
         ["序号", "指标", "单位", "值"],
         ["指标", "单位", "2023年", "2022年"],
@@ -110,6 +116,7 @@ def _read(reader: Read, path: Path, **spec: Any) -> ReadOutput | None:
         assert math.isfinite(fig.value)
         assert fig.year is not None and FIRST_YEAR <= fig.year <= LAST_YEAR
     assert (out.cells == 0) == any(f.rule == "no_tables" for f in out.findings)
+    assert all(a.get("level", "高职") in ("高职", "中职") for a in out.entities.values())
     return out
 
 

@@ -49,18 +49,20 @@ def test_bare_list_of_records(tmp_path: Path) -> None:
         {"entity": "某校", "year": 2023, "name": "毕业去向落实人数", "value": 90, "unit": "人"},
         {"entity": "某校", "year": 2023, "key": "no_such_key", "value": 1},
         {"entity": "某校", "year": 2023, "key": "sc_bachelor", "value": None},
-        {"entity": "某校", "year": 2023, "name": "月收入", "value": 3000, "unit": "万元"},
+        {"entity": "某校", "year": 2023, "name": "月收入", "value": 3000, "unit": "人"},
+        {"entity": "乙校", "year": 2023, "name": "月收入", "value": 0.3705, "unit": "万元"},
         "not a record",
     ]
     path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
     result = _run(path)
     assert result.value("某校", 2023, "毕业生人数") == 100
     assert result.value("某校", 2023, "毕业去向落实人数") == 90
+    assert result.value("乙校", 2023, "月收入") == pytest.approx(3705)  # 万元 converted to 元
     cell_rules = sorted(f.rule for f in result.findings if f.cell)
     assert cell_rules == ["missing_value", "unit_mismatch", "unknown_indicator", "unknown_indicator"]
-    assert result.summary.cells == 6 == result.summary.figures + result.summary.cell_findings
+    assert result.summary.cells == 7 == result.summary.figures + result.summary.cell_findings
     where = [f.provenance[0].column for f in result.findings if f.rule == "unknown_indicator"]
-    assert where == ["values[2]", "values[5]"]
+    assert where == ["values[2]", "values[6]"]
 
 
 @pytest.mark.parametrize(

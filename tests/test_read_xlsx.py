@@ -221,3 +221,34 @@ def test_empty_files_and_workbooks(tmp_path: Path) -> None:
         (warning,) = [f for f in result.findings if f.rule == "no_tables"]
         assert warning.severity == "warning" and f"{path}: no figures read: {why}" in warning.message
         assert result.summary.cells == 0
+
+
+def test_type_and_level_columns_on_long_and_wide_sheets(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    wide = book.active
+    wide.title = "学校"
+    _put(wide, ["学校名称", "年份", "学校类型", "办学层次", "毕业生人数"])
+    _put(wide, ["甲校", 2023, "综合", "高职", 100])
+    _put(wide, ["乙校", 2023, "民族", "高等职业", 200])
+    long = book.create_sheet("指标")
+    _put(long, ["名称", "年份", "指标", "值", "类型", "层次"])
+    _put(long, ["甲校", 2023, "全日制在校生人数", 1000, "综合", "高职"])
+    _put(long, ["乙校", 2023, "全日制在校生人数", 2000, "工科", None])  # disagrees with sheet 学校
+    _put(long, ["丙校", 2023, "全日制在校生人数", 3000, "农林", "本科"])
+    path = tmp_path / "schools.xlsx"
+    book.save(path)
+    result = _run(path)
+    assert result.dataset is not None
+    assert result.dataset.attributes == {
+        "甲校": {"type": "综合", "level": "高职"},
+        "乙校": {"type": "民族", "level": "高职"},
+        "丙校": {"type": "农林"},
+    }
+    (conflict,) = [f for f in result.findings if f.rule == "attribute_conflict"]
+    assert f"{path}#指标:3: 类型: type of 乙校 given as '工科' here and as '民族' at {path}#学校:3" in (
+        conflict.message
+    )
+    (bad,) = [f for f in result.findings if f.rule == "bad_level"]
+    assert f"{path}#指标:4: 层次: level '本科' is not 高职 or 中职" in bad.message
+    assert not [f for f in result.findings if f.rule == "unknown_indicator"]
+    assert result.summary.cells == result.summary.figures == 5

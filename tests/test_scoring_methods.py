@@ -206,6 +206,15 @@ def test_weights_ignore_entity_order_and_follow_column_order(method: str, matrix
     np.testing.assert_allclose(WEIGHTINGS[method](matrix[:, cols], explicit[cols]), w[cols], atol=1e-9)
 
 
+@pytest.mark.parametrize("method", ["entropy", "critic"])
+@given(matrix=matrix_st)
+def test_an_entity_without_reported_cells_changes_no_data_driven_weight(method: str, matrix: Array) -> None:
+    # the scorecard blanks imputed cells: what is left must weigh as if the entity were absent
+    explicit = np.ones(matrix.shape[1])
+    blank = np.vstack([matrix, np.full((2, matrix.shape[1]), np.nan)])
+    np.testing.assert_allclose(WEIGHTINGS[method](blank, explicit), WEIGHTINGS[method](matrix, explicit))
+
+
 def test_entropy_weights_on_data_with_zeros() -> None:
     # column 1: 0, 1, 3 → p = 0, 1/4, 3/4; 0·ln0 = 0
     #   e1 = (1/4·ln4 + 3/4·ln(4/3)) / ln3 = 0.5618…/1.0986… = 0.511860, d1 = 0.488140
@@ -366,3 +375,24 @@ def test_weights_rows_may_differ_per_entity(data: Any) -> None:
     for method, agg in AGGREGATORS.items():
         scores, contributions = agg(matrix, rows)
         np.testing.assert_allclose(contributions.sum(axis=1), scores, atol=1e-9, err_msg=method)
+
+
+def test_critic_on_fully_redundant_columns_is_not_decided_by_rounding() -> None:
+    """Found by hypothesis: every pair of columns correlates perfectly, and
+    float noise in corrcoef used to pick the weights (not order-independent)."""
+    from vqr_metrics.scoring.weights import critic
+
+    nan = np.nan
+    matrix = np.array(
+        [
+            [0.0, nan, 0.0, nan],
+            [0.0, nan, nan, nan],
+            [nan, 25.0, 25.0, 25.0],
+            [0.0, 0.0, 0.0, 0.0],
+            [1.0, 25.0, 25.0, 25.0],
+        ]
+    )
+    order = [1, 0, 2, 3]
+    direct = critic(matrix, np.ones(4))
+    permuted = critic(matrix[:, order], np.ones(4))
+    np.testing.assert_allclose(permuted, direct[order], atol=1e-12)

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from tests.test_scoring_support import dataset, flat, results, run
 from vqr_metrics.errors import ScoringError
+from vqr_metrics.scoring import weights
 
 THREE = {
     ("甲校", 2023): {"a": 10.0, "b": 30.0},
@@ -370,3 +371,55 @@ def test_an_indicator_imputed_from_other_years_is_named_as_such() -> None:
     (warning,) = [f for f in outcome.findings if f.rule == "scorecard_empty_indicator"]
     assert warning.year == 2023 and "乙指标 only has imputed values" in warning.message
     assert results(outcome)[("乙", 2023)]["indicators"]["乙指标"]["status"] == "imputed"
+
+
+# a, b and c miss 1, 2 and 3 cells: were the gaps equal in number, mean imputation
+# would scale every column's entropy divergence alike and leave the weights as they are
+GAPPY = {
+    ("甲", 2023): {"a": 10.0, "b": 5.0, "c": 7.0},
+    ("乙", 2023): {"a": 20.0, "c": 1.0},
+    ("丙", 2023): {"a": 30.0, "b": 1.0},
+    ("丁", 2023): {"b": 8.0, "c": 4.0},
+    ("戊", 2023): {"a": 12.0, "b": 2.0},
+    ("己", 2023): {"a": 16.0},
+}
+
+
+def used_weights(outcome: Any) -> dict[str, float]:
+    return {w["child"]: w["weight"] for w in outcome.scorecards[0].to_record()["weights"]}
+
+
+@pytest.mark.parametrize("method", ["entropy", "critic"])
+@pytest.mark.parametrize("missing", ["impute_mean", "impute_p25"])
+def test_data_driven_weights_come_from_reported_cells_only(method: str, missing: str) -> None:
+    # minmax keeps the reported cells' normalised values whatever is imputed (an
+    # imputed value lies between the reported ones), so only the imputed cells
+    # could make the weights differ from those of reweight
+    card = flat([{"metric": k} for k in "abc"], weights=method, min_coverage=0.1)
+    imputed = run(dataset(GAPPY), {**card, "missing": missing})
+    filled = sorted(f.entity for f in imputed.findings if f.rule == "scorecard_imputed")
+    assert filled == sorted("乙丙丁戊己己")
+    reweighted = used_weights(run(dataset(GAPPY), {**card, "missing": "reweight"}))
+    assert used_weights(imputed) == pytest.approx(reweighted, abs=1e-12)
+    assert len(set(np.round(list(reweighted.values()), 6))) == 3  # the data do drive the weights
+
+
+def test_a_dimension_score_resting_on_an_imputed_value_is_left_out_of_data_driven_weights() -> None:
+    card = {
+        "name": "树",
+        "weights": "entropy",
+        "missing": "impute_mean",
+        "dimensions": [
+            {"name": "一", "weights": "equal", "indicators": [{"metric": "a"}, {"metric": "b"}]},
+            {"name": "二", "indicators": [{"metric": "c"}]},
+        ],
+    }
+    outcome = run(dataset(GAPPY), card)
+    out = results(outcome)
+    matrix = np.array([[out[r]["dimensions"][d]["score"] for d in ("一", "二")] for r in GAPPY])
+    # imputed under 一: 乙's b, 丁's a, 己's b; under 二: 丙's, 戊's and 己's c
+    rests_on_imputed = np.array([[0, 0], [1, 0], [0, 1], [1, 0], [0, 1], [1, 1]], dtype=bool)
+    expected = weights.entropy(np.where(rests_on_imputed, np.nan, matrix), np.ones(2))
+    used = used_weights(outcome)
+    assert [used["一"], used["二"]] == pytest.approx(expected.tolist(), abs=1e-12)
+    assert [used["一"], used["二"]] != pytest.approx(weights.entropy(matrix, np.ones(2)).tolist(), abs=1e-6)

@@ -94,7 +94,9 @@ def outcome(tmp_path_factory: pytest.TempPathFactory) -> Result:
 
 def csv_rows(outcome: Result) -> list[dict[str, str]]:
     text = writers.write_csv(outcome)
-    reader = csv.DictReader(io.StringIO(text))
+    # one byte order mark, as Excel needs; a UTF-8-sig decoder (Excel's, Python's) drops it
+    assert text.startswith("\ufeffrecord,")
+    reader = csv.DictReader(io.StringIO(text.encode("utf-8").decode("utf-8-sig")))
     assert tuple(reader.fieldnames or ()) == writers.CSV_COLUMNS
     return list(reader)
 
@@ -238,3 +240,150 @@ def test_the_terminal_table_keeps_one_line_per_row(outcome: Result) -> None:
         # the title, the header, the rule under it, then one line per row
         assert len(part.split("\n")) == 3 + len(rows), title
     assert "丁\\n校" in text and "丁\n校" not in text
+
+
+def test_value_rows_carry_the_label_that_tells_same_named_rows_apart() -> None:
+    seed = Path(__file__).parents[1] / "examples/seeds/000_26576409a80910f8.txt"
+    rows = csv_rows(run(Config.build([str(seed)], plugins={"entry_points": False})))
+    values = [r for r in rows if r["record"] == "value"]
+    labels: dict[str, set[str]] = {}
+    for r in values:
+        labels.setdefault(r["label"], set()).add(r["key"])
+    assert all(len(keys) == 1 for keys in labels.values()), labels
+    shared = [r for r in values if r["name"] == "接入国家智慧教育平台数量"]
+    assert len({r["key"] for r in shared}) >= 6
+    assert len({r["label"] for r in shared}) == len({r["key"] for r in shared})
+    assert "专业教学资源库数—国家级数量—接入国家智慧教育平台数量" in {r["label"] for r in shared}
+
+
+# --- provincial scale: 30 schools × 3 years ------------------------------------------
+
+SCHOOLS = [f"第{i}职业学校" for i in range(1, 31)]
+YEARS = (2021, 2022, 2023)
+
+
+def school_data() -> str:
+    """Rows year by year, the schools shuffled: no output order may come from the input."""
+    lines = ["entity,year,测试在校生数,测试教师数,“双师”测试教师数,测试经费"]
+    for year in YEARS:
+        for i in sorted(range(30), key=lambda i: (i * 7) % 30):
+            teachers = 20 + (i * 13 + year) % 17
+            lines.append(f"{SCHOOLS[i]},{year},{300 + (i * 37 + year) % 200},{teachers},{i % 9},{50 + i}")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture(scope="module")
+def province(tmp_path_factory: pytest.TempPathFactory) -> Result:
+    folder = tmp_path_factory.mktemp("province")
+    (folder / "d.csv").write_text(school_data(), encoding="utf-8")
+    (folder / "rules.toml").write_text(RULES, encoding="utf-8")
+    config = Config.build(
+        ["d.csv"],
+        base_dir=folder,
+        plugins={"entry_points": False, "files": [TINY]},
+        scorecards=[CARD],
+        compliance=[{"rules": "rules.toml"}],
+    )
+    return run(config)
+
+
+def sections(result: Result, prefix: str) -> list[writers.Section]:
+    return [s for s in writers._sections(result) if s[0].startswith(prefix)]
+
+
+def test_the_small_case_is_one_table_of_indicators_by_entity_year(outcome: Result) -> None:
+    ((title, headers, rows),) = sections(outcome, "Values")
+    assert title == "Values" + writers.MARKS
+    assert headers == ["指标", "单位", "丁\n校 2023", "丙|校 2023", "乙校 2023", "甲校 2023"]
+    assert [row[0] for row in rows] == ["测试在校生数", "测试教师数", "“双师”测试教师数", "测试经费"]
+
+
+def test_many_entities_get_one_table_per_year_and_slice_in_natural_order(province: Result) -> None:
+    values = province.to_records()["values"]
+    for kind in ("Values", "Derived metrics"):
+        blocks = sections(province, kind)
+        expected = [
+            (f"{kind} {year}, entities {s + 1}–{s + 6} of 30{writers.MARKS}", SCHOOLS[s : s + 6])
+            for year in YEARS
+            for s in range(0, 30, 6)
+        ]
+        assert [(title, headers[2:]) for title, headers, _ in blocks] == expected
+        # every value in its cell, once
+        cells = {
+            (entity, year, row[0]): cell
+            for (_, headers, rows), year in zip(blocks, [y for y in YEARS for _ in range(5)], strict=True)
+            for row in rows
+            for entity, cell in zip(headers[2:], row[2:], strict=True)
+            if cell
+        }
+        mine = [v for v in values if v["derived"] == (kind != "Values")]
+        assert cells == {(v["entity"], v["year"], v["label"]): writers._fmt(v["value"]) for v in mine}
+    tables = writers.write_table(province).split("\n\n")
+    lines = [
+        line for table in tables if table.startswith(("Values", "Derived")) for line in table.split("\n")
+    ]
+    assert max(map(len, lines)) < 160  # the 90 columns gave lines of 2,200 characters
+
+
+def test_results_are_listed_year_by_year_in_rank_order(province: Result) -> None:
+    natural = {e: i for i, e in enumerate(SCHOOLS)}
+    ((_, headers, rows),) = sections(province, "Scorecard")
+    at = {h: headers.index(h) for h in ("entity", "year", "rank")}
+    keys = [(int(r[at["year"]]), int(r[at["rank"]]), natural[r[at["entity"]]]) for r in rows]
+    assert len(keys) == 90 and keys == sorted(keys)
+    ((_, headers, rows),) = sections(province, "Sensitivity")
+    at = {h: headers.index(h) for h in ("entity", "year", "median_rank")}
+    keys = [(int(r[at["year"]]), float(r[at["median_rank"]]), natural[r[at["entity"]]]) for r in rows]
+    assert len(keys) == 90 and keys == sorted(keys)
+    ((_, headers, rows),) = sections(province, "Compliance")
+    at = {h: headers.index(h) for h in ("entity", "year", "rule")}
+    rule_order = {"生师比": 0, "双师比例": 1}  # as in the rule file
+    keys = [(int(r[at["year"]]), natural[r[at["entity"]]], rule_order[r[at["rule"]]]) for r in rows]
+    assert len(keys) == 180 and keys == sorted(keys)
+    ((_, headers, rows),) = sections(province, "Verdicts")
+    at = {h: headers.index(h) for h in ("entity", "year")}
+    keys = [(int(r[at["year"]]), natural[r[at["entity"]]]) for r in rows]
+    assert len(keys) == 90 and keys == sorted(keys)
+
+
+def test_natural_order_compares_numbers_as_numbers() -> None:
+    names = ["第10校", "第2校", "第1校", "乙校", "第1校分校", "甲校"]
+    assert sorted(names, key=writers._natural) == ["乙校", "甲校", "第1校", "第1校分校", "第2校", "第10校"]
+
+
+# --- Markdown markup in names and raw cells ------------------------------------------
+
+MARKUP = (
+    'entity,year,测试在校生数,测试教师数\n"<b>戊_校</b>",2023,100,`1*2`\n"[己](x) ~~校~~ &lt;",2023,[3],20\n'
+)
+SPECIALS = set("\\`*_|[]~<>")
+
+
+def unescaped(text: str) -> set[str]:
+    """The Markdown specials of ``text`` no backslash escapes (``<br>`` is ours)."""
+    found, chars = set(), iter(text.replace("<br>", ""))
+    for char in chars:
+        if char == "\\":
+            next(chars, "")
+        elif char in SPECIALS:
+            found.add(char)
+    return found
+
+
+def test_markdown_renders_no_name_or_cell_as_markup(tmp_path: Path) -> None:
+    (tmp_path / "d.csv").write_text(MARKUP, encoding="utf-8")
+    config = Config.build(["d.csv"], base_dir=tmp_path, plugins={"entry_points": False, "files": [TINY]})
+    text = writers.write_markdown(run(config))
+    for line in text.split("\n"):
+        if line.startswith("## "):
+            assert not unescaped(line[3:]), line
+        elif line.startswith("|") and not set(line) <= set("|-: "):
+            assert not set().union(*map(unescaped, markdown_cells(line))), line
+    assert "&lt;b&gt;戊\\_校&lt;/b&gt;" in text and "\\[己\\](x) \\~\\~校\\~\\~ &amp;lt;" in text
+    assert "\\`1\\*2\\`" in text and "\\[3\\]" in text
+
+
+def test_markdown_escapes_in_one_pass() -> None:
+    assert writers._markdown_text("<b>*a*</b>") == "&lt;b&gt;\\*a\\*&lt;/b&gt;"
+    assert writers._markdown_text("\\*") == "\\\\\\*"  # the input's backslash cannot eat the escape
+    assert writers._markdown_text("`x`_[y]") == "\\`x\\`\\_\\[y\\]"

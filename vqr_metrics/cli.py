@@ -88,8 +88,18 @@ def _score(ns: argparse.Namespace) -> int:
     elif isinstance(data, bytes):
         sys.stdout.buffer.write(data)
     else:
-        sys.stdout.write(data)
+        _print_text(data)
     return _exit_status(result.summary.findings, ns.fail_on)
+
+
+def _print_text(text: str) -> None:
+    """Text to stdout; where its encoding cannot hold Chinese (a redirect on a
+    GBK system) the bytes go out as UTF-8 rather than failing."""
+    try:
+        sys.stdout.write(text)
+    except UnicodeEncodeError:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode("utf-8"))
 
 
 def _refuse_overwriting_inputs(output: Path, config: Config, config_file: Path) -> None:
@@ -135,13 +145,8 @@ def _plugins(ns: argparse.Namespace) -> int:
                 "; ".join(parts),
             ]
         )
-    print(
-        tabulate(
-            rows,
-            headers=["plugin", "source", "distribution", "hooks", "registers"],
-            maxcolwidths=[None, None, None, 30, 60],
-        )
-    )
+    headers = ["plugin", "source", "distribution", "hooks", "registers"]
+    _print_text(tabulate(rows, headers=headers, maxcolwidths=[None, None, None, 30, 60]) + "\n")
     return 0
 
 

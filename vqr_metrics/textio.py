@@ -14,7 +14,8 @@ FALLBACK = "gb18030"
 
 def read_text(path: str | Path, encoding: str | None = None) -> tuple[str, str]:
     """The file's text and the encoding used: ``encoding`` if given, else
-    UTF-8 when the bytes are valid UTF-8, else GB18030."""
+    UTF-16 when the file starts with its byte-order mark, UTF-8 when the
+    bytes are valid UTF-8, else GB18030."""
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
@@ -30,6 +31,11 @@ def read_text(path: str | Path, encoding: str | None = None) -> tuple[str, str]:
             raise InputError(
                 f"input {path}: not valid {encoding} at byte {exc.start}; check encoding = ..."
             ) from None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:  # Excel's "Unicode text" export
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise InputError(f"input {path}: not valid UTF-16 at byte {exc.start}") from None
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as utf8_error:

@@ -1,7 +1,9 @@
 """Evaluating a scorecard tree, group by group (a year, or all years).
 
 Leaves are normalised; each node weighs its children (the weighting sees
-the normalised matrix), drops the children an entity did not report and
+the normalised matrix with NaN for every cell that is missing or rests on an
+imputed value, so data-driven weights come from reported data only), drops
+the children an entity did not report and
 renormalises the rest (``reweight``; below ``min_coverage`` of the weight
 the node has no score), then aggregates.  Contributions are carried down:
 a child's contribution to its parent is split over the child's leaves in
@@ -20,7 +22,7 @@ import numpy as np
 from ..errors import ScoringError
 from ..model import Finding, Severity
 from .aggregate import NonPositiveValue
-from .data import Array, CardData, Index
+from .data import Array, CardData, Index, Mask
 from .normalize import competition_rank
 from .spec import OFFSET_AGGREGATORS, Leaf, Methods, Node, Scorecard
 from .weights import renormalize
@@ -45,6 +47,7 @@ class _Out:
     contrib: dict[str, Array]  # leaf label -> contribution to this node's score
     share: dict[str, Array]  # leaf label -> effective weight within this node
     coverage: Array  # share of the weight backed by reported (not imputed) values
+    imputed: Mask  # the score rests on an imputed value
 
 
 @attrs.define
@@ -96,7 +99,10 @@ class _Evaluator:
         out = np.clip(out, 0.0, 100.0)
         self.normalized[leaf.label][index] = out
         reported = self.data.reported(leaf.label)[index]
-        return _Out(out, {leaf.label: out}, {leaf.label: np.ones(index.size)}, reported.astype(np.float64))
+        imputed = self.data.imputed[leaf.label][index]
+        return _Out(
+            out, {leaf.label: out}, {leaf.label: np.ones(index.size)}, reported.astype(np.float64), imputed
+        )
 
     def node(self, node: Node, index: Index, group: int | str) -> _Out:
         outs = [
@@ -105,7 +111,8 @@ class _Evaluator:
         ]
         labels = [c.label for c in node.children]
         matrix = np.column_stack([o.score for o in outs])
-        w = self.base_weights(node, matrix, group, labels)
+        imputed = np.column_stack([o.imputed for o in outs])
+        w = self.base_weights(node, np.where(imputed, np.nan, matrix), group, labels)
         present = ~np.isnan(matrix)
         rows = np.where(present, w, 0.0)
         coverage = rows.sum(axis=1)
@@ -132,7 +139,7 @@ class _Evaluator:
         data_coverage = (w * np.where(present, np.column_stack([o.coverage for o in outs]), 0.0)).sum(axis=1)
         if node is not self.card.root:
             self.dimensions[node.label][index] = score
-        return _Out(score, contrib, share, data_coverage)
+        return _Out(score, contrib, share, data_coverage, ok & np.any(imputed & (rows > 0), axis=1))
 
     def base_weights(self, node: Node, matrix: Array, group: int | str, labels: list[str]) -> Array:
         method = self.variant.weights or node.weights

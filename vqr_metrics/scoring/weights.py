@@ -1,5 +1,5 @@
 """Built-in weightings of a node's children.  Each takes the normalised
-matrix (entities × children, 0–100, NaN = not reported) and the explicit
+matrix (entities × children, 0–100, NaN = not reported or imputed) and the explicit
 weights, and returns weights that sum to 1.  Data-driven weights use the
 reported cells of each column; when the data carry no information (one
 entity, constant columns) they fall back to equal weights.
@@ -87,4 +87,8 @@ def critic(matrix: Array, explicit_weights: Array) -> Array:
             a, b = matrix[both, j], matrix[both, k]
             if both.sum() >= 2 and _std(a) > 0 and _std(b) > 0:
                 corr[j, k] = corr[k, j] = float(np.corrcoef(a, b)[0, 1])
+    # Correlations within rounding of ±1 are ±1: otherwise the weights of fully
+    # redundant columns would be decided by floating-point noise.
+    corr[np.isclose(corr, 1.0, rtol=0, atol=1e-9)] = 1.0
+    corr[np.isclose(corr, -1.0, rtol=0, atol=1e-9)] = -1.0
     return _share(sigma * (1.0 - corr).sum(axis=1))
