@@ -223,3 +223,21 @@ def test_indicator_file_shows_up_in_plugins_listing(
     assert cli.main(["plugins", "--config", str(config)]) == 0
     out = capsys.readouterr().out
     assert "2024.toml" in out and "students_per_psych_counsellor" in out and "mental_health" in out
+
+
+def test_a_table_versioned_by_year_takes_its_rows_with_it(tmp_path: Path) -> None:
+    (tmp_path / "ind.toml").write_text(
+        '[[tables]]\nkey = "pilot"\nname = "试点情况表"\nsince = 2024\n'
+        '[[indicators]]\nkey = "pilot_schools"\nname = "试点学校数"\ntable = "pilot"\nunit = "所"\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "d.csv").write_text("entity,year,试点学校数\n甲校,2023,2\n甲校,2024,3\n", encoding="utf-8")
+    (tmp_path / "c.toml").write_text(
+        '[plugins]\nentry_points = false\nfiles = ["ind.toml"]\n[[inputs]]\npath = "d.csv"\n',
+        encoding="utf-8",
+    )
+    result = run(tmp_path / "c.toml")
+    assert result.value("甲校", 2024, "pilot_schools") == 3
+    assert result.value("甲校", 2023, "pilot_schools") is None
+    (finding,) = [f for f in result.findings if f.rule == "indicator_not_in_year"]
+    assert finding.year == 2023 and "2024–" in finding.message

@@ -330,6 +330,13 @@ class Catalog:
             raise FormulaError(f"unknown indicator or metric {name!r}{did_you_mean(name, known)}")
         raise FormulaError(f"name {name!r} is ambiguous; use one of the keys {', '.join(sorted(canon))}")
 
+    def in_edition(self, key: str, year: int) -> bool:
+        """Whether an indicator (and its table) or metric exists in the report
+        edition of ``year`` (their ``since``/``until``)."""
+        item = self.get(key)
+        table = self.tables.get(item.table)
+        return item.applies_to(year) and (table is None or table.applies_to(year))
+
     def canonical(self, key: str) -> str:
         return self._canonical.get(key, key)
 

@@ -125,8 +125,10 @@ class Collector:
                 actual=unit,
             )
             return
-        if not indicator.applies_to(year):
-            span = f"{indicator.since or ''}–{indicator.until or ''}"
+        if not self.catalog.in_edition(key, year):
+            table = self.catalog.tables.get(indicator.table)
+            dated = indicator if indicator.since or indicator.until or table is None else table
+            span = f"{dated.since or ''}–{dated.until or ''}"
             self.cell_finding(
                 "error",
                 "indicator_not_in_year",

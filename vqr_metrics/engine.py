@@ -107,7 +107,7 @@ def _null_finding(
         severity, rule = "warning", "zero_denominator"
         message = f"{catalog.label(key)}: denominator is zero in {metric.formula}"
     elif absent:
-        if not any(catalog.get(dep).applies_to(year) for dep in absent):
+        if not any(catalog.in_edition(dep, year) for dep in absent):
             return None
         severity, rule = "info", "missing_input"
         message = f"{catalog.label(key)} not computed: no value for {', '.join(map(catalog.label, absent))}"
