@@ -6,9 +6,8 @@ inputs → readers → dataset → metrics → checks → scoring → Result
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TypeVar
 
 import attrs
 import pluggy
@@ -19,13 +18,11 @@ from .config import Config, load_config
 from .dataset import Dataset, build_dataset
 from .declarative import declarations_plugin
 from .engine import evaluate_metrics, run_checks
-from .errors import ConfigError, InputError, PluginError, VqrError
+from .errors import ConfigError, InputError, PluginError, guarded
 from .model import Finding, InputSpec, Reader, ReadOutput, Value, Writer
 from .names import did_you_mean
 from .pluginmanager import DEFAULT_PLUGINS, build_catalog, make_plugin_manager
 from .result import Result, summarize
-
-T = TypeVar("T")
 
 
 def plugin_manager_for(
@@ -155,24 +152,12 @@ def run(config: Config | str | Path, *, plugin_manager: pluggy.PluginManager | N
     )
 
 
-def guarded(call: Callable[[], T], what: str) -> T:
-    """Run plugin code; a user error passes through, anything else becomes a
-    one-line :class:`PluginError` naming the plugin (never a traceback)."""
-    try:
-        return call()
-    except VqrError:
-        raise
-    except (Exception, RecursionError) as exc:
-        text = " ".join(str(exc).split()) or type(exc).__name__
-        raise PluginError(f"{what} failed: {type(exc).__name__}: {text}") from None
-
-
 def render(result: Result, fmt: str) -> str | bytes:
     """The result in output format ``fmt`` (a writer id)."""
     assert result.catalog is not None
     writer: Writer = writer_of(result.catalog, fmt, "--format")
     origin = result.catalog.origins[("writer", writer.id)]
-    data = guarded(lambda: writer.write(result), f"writer {writer.id!r} ({origin})")
+    data = guarded(f"writer {writer.id!r} ({origin})", writer.write, result)
     expected = bytes if writer.binary else str
     if not isinstance(data, expected):
         raise PluginError(
@@ -215,7 +200,7 @@ def read_input(spec: InputSpec, catalog: Catalog) -> ReadOutput:
         raise InputError(f"input {spec.path} does not exist")
     reader = reader_for(spec, catalog)
     origin = catalog.origins[("reader", reader.id)]
-    out = guarded(lambda: reader.read(spec, catalog), f"reader {reader.id!r} ({origin}) on {spec.path}")
+    out = guarded(f"reader {reader.id!r} ({origin}) on {spec.path}", reader.read, spec, catalog)
     if not isinstance(out, ReadOutput):
         raise PluginError(f"reader {reader.id!r} ({origin}) returned {type(out).__name__}, not a ReadOutput")
     accounted = len(out.figures) + sum(1 for f in out.findings if f.cell)
@@ -293,4 +278,4 @@ def collect_values(dataset: Dataset, catalog: Catalog) -> list[Value]:
     return values
 
 
-__all__ = ["guarded", "plugin_manager_for", "prepare", "read_input", "reader_for", "render", "run"]
+__all__ = ["plugin_manager_for", "prepare", "read_input", "reader_for", "render", "run"]

@@ -3,7 +3,7 @@ checks.  It knows no table by name; everything comes from the catalog."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -12,7 +12,7 @@ import numpy as np
 from . import formula as formula_mod
 from .catalog import Catalog
 from .dataset import Dataset
-from .errors import PluginError, VqrError
+from .errors import PluginError, guarded
 from .model import CheckContext, Finding
 
 
@@ -139,6 +139,10 @@ def check_options(catalog: Catalog, configured: Mapping[str, Any]) -> dict[str, 
     return out
 
 
+def _findings_of(run: Callable[[CheckContext], Iterable[Finding]], context: CheckContext) -> list[Finding]:
+    return list(run(context))
+
+
 def run_checks(
     dataset: Dataset,
     catalog: Catalog,
@@ -154,13 +158,10 @@ def run_checks(
             continue
         check = catalog.items["check"][check_id]
         context = CheckContext(dataset=dataset, catalog=catalog, options=options[check_id])
-        try:
-            produced = list(check.run(context))
-        except VqrError:
-            raise  # e.g. a check rejecting its option's value: the user's to fix
-        except Exception as exc:
-            origin = catalog.origins[("check", check_id)]
-            raise PluginError(f"check {check_id!r} ({origin}) failed: {type(exc).__name__}: {exc}") from None
+        origin = catalog.origins[("check", check_id)]
+        produced = guarded(
+            f"check {check_id!r} ({origin})", lambda run, ctx: list(run(ctx)), check.run, context
+        )
         for finding in produced:
             if not isinstance(finding, Finding):
                 origin = catalog.origins[("check", check_id)]

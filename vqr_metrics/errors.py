@@ -3,6 +3,11 @@ item at fault; the CLI prints it and exits with status 2, never a traceback."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
 
 class VqrError(Exception):
     """Base of every error the tool reports to a user."""
@@ -28,3 +33,16 @@ class FormulaError(VqrError):
 
 class ScoringError(VqrError):
     """A scorecard cannot be computed as configured."""
+
+
+def guarded(what: str, call: Callable[..., T], *args: Any) -> T:
+    """Run plugin code: a user error passes through (a check rejecting its
+    option's value), anything else becomes a one-line :class:`PluginError`
+    naming the plugin — never a traceback."""
+    try:
+        return call(*args)
+    except VqrError:
+        raise
+    except Exception as exc:
+        text = " ".join(str(exc).split()) or type(exc).__name__
+        raise PluginError(f"{what} failed: {type(exc).__name__}: {text}") from None
