@@ -265,3 +265,22 @@ def test_a_failing_writer_exits_2(
     assert cli.main([str(config)]) == 2
     err = capsys.readouterr().err
     assert re.search(message, err) and err.count("\n") == 1
+
+
+def test_a_failing_check_is_a_plugin_error_naming_it(vqr_config: ConfigBuilder) -> None:
+    from vqr_metrics.errors import PluginError
+    from vqr_metrics.model import Check
+
+    def explode(context: object) -> list[object]:
+        raise KeyError("no such column")
+
+    class Failing:
+        @staticmethod
+        def register_checks(register: Callable[[Check], None]) -> None:
+            register(Check("exploding", "fails", explode))  # type: ignore[arg-type]
+
+    path = vqr_config.csv("d.csv", [["entity", "year", "测试在校生数"], ["甲校", 2023, 1]])
+    with pytest.raises(
+        PluginError, match=r"check 'exploding' \(plugin .*\) failed: KeyError: 'no such column'"
+    ):
+        vqr_config.add_input(path).run(tiny, Failing, builtins=CORE)
