@@ -18,6 +18,23 @@ FIRST_YEAR, LAST_YEAR = 1949, 2100
 _YEAR_TEXT = re.compile(r"^(?P<year>\d{4})(?:\.0*)?(?:年度?)?$")
 # How a level is written (in a cell, or within a report title) → the level.
 LEVEL_WORDS = {"高等职业": "高职", "高职": "高职", "中等职业": "中职", "中职": "中职"}
+# How a school's name ends → its level (职业技术学院 is 高职; 职业技术学校 is 中职).
+_SCHOOL_LEVELS = {
+    "职业技术大学": "高职",
+    "职业大学": "高职",
+    "职业技术学院": "高职",
+    "职业学院": "高职",
+    "高等专科学校": "高职",
+    "中等职业学校": "中职",
+    "中等专业学校": "中职",
+    "职业技术学校": "中职",
+    "职业高级中学": "中职",
+    "职业中学": "中职",
+    "职业中专": "中职",
+    "技工学校": "中职",
+    "职业教育中心": "中职",
+    "职教中心": "中职",
+}
 
 
 def require_content(path: str, content: str | bytes) -> None:
@@ -67,6 +84,13 @@ def parse_level(text: str) -> str | None:
     ``None`` for anything else."""
     word = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
     return LEVEL_WORDS.get(word.removesuffix("教育"))
+
+
+def school_level(name: str) -> str | None:
+    """The level a school's name says (内蒙古机电职业技术学院 → 高职); ``None``
+    for a region or a name that does not say."""
+    name = unicodedata.normalize("NFKC", name).strip()
+    return next((level for end, level in _SCHOOL_LEVELS.items() if name.endswith(end)), None)
 
 
 def level_error(text: str) -> str:

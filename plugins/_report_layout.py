@@ -1,9 +1,10 @@
 """Where the tables of a report are, and what their columns mean.
 
 Reports copied out of PDF or Word print each table as a caption line
-(``表 2.9 人才培养质量计分卡``, ``附表 3：服务贡献表``, ``表5：…``), maybe a
-``名称：内蒙古自治区(150000)`` line, a header row and tab-separated rows,
-ended by a footer such as ``（数据来源：…）`` or by prose.  This module finds
+(``表 2.9 人才培养质量计分卡``, ``附表 3：服务贡献表``, ``表5：…``, ``附件1 …``),
+maybe a ``名称：内蒙古自治区(150000)`` line, a header row and tab-separated
+rows (or, copied out of a PDF, cells set apart by two or more spaces), ended
+by a footer such as ``（数据来源：…）`` or by prose.  This module finds
 those pieces and lines the cells up under their header.  It knows no table
 by name: matching rows to templates is :mod:`._report_match`'s job.
 """
@@ -18,11 +19,18 @@ from typing import Literal
 
 import attrs
 
-from ._read_rules import LEVEL_WORDS
+from ._read_rules import LEVEL_WORDS, school_level
 
 ColumnRole = Literal["seq", "name", "unit", "value", "extra"]
 
-_CAPTION = re.compile(r"^(?:附表|表)\s*\d+(?:\s*[.．-]\s*\d+)*(?:\s*[:：、.]\s*|\s+|(?=\D))(?P<title>.*)$")
+_CAPTION = re.compile(
+    r"^(?:附表|附件|附录|表)\s*(?:\d+(?:\s*[.．-]\s*\d+)*|[一二三四五六七八九十]{1,3})"
+    r"(?:\s*[:：、.]\s*|\s+|(?=\D))(?P<title>.*)$"
+)
+# 续表, 表 3（续）: the table above goes on after a page break.
+_CONTINUED = re.compile(r"^续表|[(（]\s*续\s*[)）]$")
+# Copied out of a PDF, cells are set apart by runs of spaces instead of tabs.
+_SPACES = re.compile(r"\s{2,}|\u3000+")
 _LEADER = re.compile(r"\.{3,}|…{2,}|·{3,}|。{3,}")
 _PAGE_NUMBER = re.compile(r"^\d{1,3}$")
 _PAGE_LINE = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,3}\s*页?[-—–\s]*$")
@@ -35,9 +43,11 @@ _TOC_HEADING = re.compile(r"^(?:附表|表|图|案例)?目录$")
 _REPORT_YEAR = re.compile(r"\(\s*((?:19|20)\d{2})\s*年\s*度?\s*\)")
 _TITLE = re.compile(
     r"^(?P<entity>.+?)(?P<level>高等职业教育|中等职业教育|高等职业|中等职业|职业教育|高职|中职)?"
-    r"(?:教育)?质量(?:年度)?报告(?:\((?:19|20)\d{2}年度?\))?$"
+    r"(?:教育)?质量(?:年度)?(?:报告|年报)(?:\((?P<year>(?:19|20)\d{2})(?:年度?)?\))?$"
 )
-_YEAR_WORDS = re.compile(r"(?:19|20)\d{2}(?:年度?)?")
+_YEAR_WORDS = re.compile(r"((?:19|20)\d{2})(?:年度?)?")
+# The year alone on the cover (002 prints 2023 above its title).
+_COVER_YEAR = re.compile(r"^((?:19|20)\d{2})(?:年度)?$")
 _SEQ_HEADERS = frozenset({"序号", "编号"})
 _UNIT_HEADERS = frozenset({"单位", "计量单位"})
 _VALUE_HEADERS = frozenset({"值", "数值", "数据", "指标值"})
@@ -65,6 +75,7 @@ class SourceLine:
 
     number: int
     cells: tuple[str, ...]
+    spaced: bool = False  # cells split on runs of spaces: blank cells were not printed
 
     @property
     def text(self) -> str:
@@ -84,8 +95,14 @@ class SourceLine:
 
 
 def text_lines(text: str) -> list[SourceLine]:
-    """The lines of a report, numbered from 1, cells split on tabs."""
-    return [SourceLine(n, tuple(line.split("\t"))) for n, line in enumerate(text.splitlines(), 1)]
+    """The lines of a report, numbered from 1, cells split on tabs; a line
+    without a tab is split on runs of two or more spaces (a PDF copy)."""
+    lines = []
+    for n, line in enumerate(text.splitlines(), 1):
+        spaced = "\t" not in line and bool(_SPACES.search(line.strip()))
+        cells = _SPACES.split(line.strip()) if spaced else line.split("\t")
+        lines.append(SourceLine(n, tuple(cells), spaced))
+    return lines
 
 
 @attrs.frozen
@@ -100,6 +117,7 @@ class Column:
 class Header:
     line: int
     columns: tuple[Column, ...]
+    spaced: bool = False  # split on spaces, as its rows must be
 
     def of(self, role: ColumnRole) -> tuple[Column, ...]:
         return tuple(c for c in self.columns if c.role == role)
@@ -128,6 +146,8 @@ class Row:
     unit: str
     continued: bool = False  # the 指标 cell was empty: a second unit of the row above
     stray: tuple[str, ...] = ()  # filled cells beyond the last header column
+    spaced: bool = False  # split on spaces: a continuation is only taken in its unit
+    misaligned: str = ""  # why the cells cannot be lined up (a spaced row with cells left out)
 
 
 @attrs.frozen
@@ -255,13 +275,38 @@ def parse_header(line: SourceLine) -> Header:
         if blank and blank[0] < min((c.index for c in columns if c.role == "value"), default=0):
             columns.append(Column(blank[0], "name", ""))
             columns.sort(key=lambda c: c.index)
-    return Header(line.number, tuple(columns))
+    return Header(line.number, tuple(columns), line.spaced)
 
 
 def _looks_like_header(line: SourceLine) -> bool:
     """Column names: two or more of 序号/单位/值/a year, and no 序号 number first."""
     roles = sum(1 for c in parse_header(line).columns if c.role in ("seq", "unit", "value"))
     return roles >= 2 and not _SEQ.match(_nfkc(line.filled[0]))
+
+
+def _align_spaced(cells: list[str], header: Header, width: int) -> tuple[list[str], str]:
+    """A row split on spaces has no blank cells, so only three shapes can be
+    told apart: every column printed, the 序号 left out, or the 序号 and the
+    name left out (a continuation row).  Any other count is not guessed."""
+    seq, name = header.index("seq"), header.index("name")
+    starts_with_seq = bool(cells) and bool(_SEQ.match(_nfkc(cells[0])))
+    left_out: list[int | None] = []
+    if len(cells) == width:
+        return cells, ""
+    if len(cells) == width - 1 and seq is not None and not starts_with_seq:
+        left_out = [seq]
+    elif len(cells) == width - 1 and seq is None:
+        left_out = [name]
+    elif len(cells) == width - 2 and seq is not None and not starts_with_seq:
+        left_out = [seq, name]
+    if not left_out or None in left_out:
+        return cells, (
+            f"{len(cells)} cells under a header of {width} columns, split on spaces: "
+            "which cells were left blank cannot be told"
+        )
+    for index in sorted(i for i in left_out if i is not None):
+        cells.insert(index, "")
+    return cells, ""
 
 
 def align(line: SourceLine, header: Header, previous: Row | None) -> Row:
@@ -271,10 +316,16 @@ def align(line: SourceLine, header: Header, previous: Row | None) -> Row:
     cells = [c.strip() for c in line.cells]
     width = max((c.index for c in header.columns), default=-1) + 1
     seq = header.index("seq")
-    if seq == 0 and cells and cells[0] and not _SEQ.match(_nfkc(cells[0])):
+    misaligned = ""
+    if line.spaced:
+        cells, misaligned = _align_spaced(cells, header, width)
+    elif seq == 0 and cells and cells[0] and not _SEQ.match(_nfkc(cells[0])):
         cells.insert(0, "")
     elif seq is None and len(cells) > width and not cells[0]:
         del cells[0]
+    if misaligned:
+        text = [c for c in cells if not _SEQ.match(_nfkc(c))]
+        return Row(line.number, tuple(cells), text[0] if text else "", "", spaced=True, misaligned=misaligned)
     stray = tuple(c for c in cells[width:] if c)
     cells = (cells + [""] * width)[:width]
     name_at, unit_at = header.index("name"), header.index("unit")
@@ -283,7 +334,7 @@ def align(line: SourceLine, header: Header, previous: Row | None) -> Row:
     continued = False
     if not name and unit and previous is not None:
         name, continued = previous.name, True
-    return Row(line.number, tuple(cells), name, unit, continued, stray)
+    return Row(line.number, tuple(cells), name, unit, continued, stray, line.spaced)
 
 
 class _Parser:
@@ -312,6 +363,8 @@ class _Parser:
             self.gap = True
             return
         title, self.title = self.title, None
+        if self.goes_on(line):
+            return
         caption = caption_of(line)
         if caption is not None:
             self.open(caption, line)
@@ -327,11 +380,13 @@ class _Parser:
         if is_footer(line):
             self.close()
             return
-        if line.tabular and block is None and is_toc(line):
+        # under a tab-separated header, a line split on spaces is prose, not a row
+        tabular = line.tabular and not (line.spaced and block and block.header and not block.header.spaced)
+        if tabular and block is None and is_toc(line):
             # a one-cell line may title the rows that follow it (else it is a contents entry)
             self.title = line if len(line.filled) == 1 and not _LEADER.search(line.text) else None
             return
-        if line.tabular:
+        if tabular:
             self.row(line, title)
         elif block is not None and block.header is None and len(line.text) <= _SUBTITLE_MAX:
             block.notes.append(Note(line.number, f"text under the caption skipped: {line.text!r}"))
@@ -340,6 +395,20 @@ class _Parser:
         else:
             self.close()
 
+    def goes_on(self, line: SourceLine) -> bool:
+        """``续表`` or ``表 3（续）``: the last captioned table goes on."""
+        text = _compact(line.text)
+        if len(text) > _SUBTITLE_MAX or not _CONTINUED.search(text):
+            return False
+        last = self.block if self.block is not None else (self.tables[-1] if self.tables else None)
+        if last is None or last.caption is None or last.header is None:
+            return False
+        if last is not self.block:
+            self.tables.pop()
+            self.block = last
+        last.notes.append(Note(line.number, f"{line.text!r} read as the table going on"))
+        return True
+
     def row(self, line: SourceLine, title: SourceLine | None = None) -> None:
         block = self.block or self.open(None, title or line)
         header, current = parse_header(line), block.header
@@ -347,6 +416,10 @@ class _Parser:
             block.header = header
         elif header.key == current.key:
             pass  # the header printed again after a page break
+        elif not current.figures and not block.rows and _looks_like_header(line):
+            # what came first was a subtitle split into cells (单位：万元  填报日期：…)
+            block.notes.append(Note(current.line, "text under the caption skipped: line split into cells"))
+            block.header = header
         elif self.gap and _looks_like_header(line):
             block = self.open(None, line)  # a new table under no caption
             block.header = header
@@ -370,7 +443,10 @@ def parse_layout(lines: Iterable[SourceLine], caption: tuple[str, int] | None = 
 
 def read_head(lines: Sequence[SourceLine]) -> Head:
     """The report title (and from it the entity and level) and the report
-    year, from the lines before the table of contents or the first table."""
+    year, from the lines before the table of contents or the first table.
+    The year printed in the title (``…质量年度报告（2024）``, ``… 2024 年度质量报告``)
+    comes first, then one in brackets on the first pages (``(2023年度)``),
+    then a year alone on the cover."""
     head: list[SourceLine] = []
     for line in lines[:_HEAD_LINES]:
         if _TOC_HEADING.match(_compact(line.text)) or caption_of(line) is not None:
@@ -380,6 +456,9 @@ def read_head(lines: Sequence[SourceLine]) -> Head:
     found = next(
         ((line.number, int(m.group(1))) for line in head if (m := _REPORT_YEAR.search(_nfkc(line.text)))),
         None,
+    ) or next(
+        ((line.number, int(m.group(1))) for line in head if (m := _COVER_YEAR.match(_compact(line.text)))),
+        None,
     )
     year_line, year = found if found else (None, None)
     # A title on one line first, then one broken over two lines.
@@ -388,13 +467,17 @@ def read_head(lines: Sequence[SourceLine]) -> Head:
     for line, text in candidates:
         compact = _compact(text).strip("《》")
         match = _TITLE.match(compact) if len(compact) <= _TITLE_MAX else None
-        if match:
-            return Head(
-                title=text,
-                title_line=line.number,
-                entity=_YEAR_WORDS.sub("", match["entity"]) or None,
-                level=next((level for word, level in LEVEL_WORDS.items() if word in compact), None),
-                year=year,
-                year_line=year_line,
-            )
+        entity = _YEAR_WORDS.sub("", match["entity"]) if match else ""
+        if not match or not entity:
+            continue
+        printed = match["year"] or next((m.group(1) for m in _YEAR_WORDS.finditer(match["entity"])), None)
+        level = next((level for word, level in LEVEL_WORDS.items() if word in compact), None)
+        return Head(
+            title=text,
+            title_line=line.number,
+            entity=entity,
+            level=level or school_level(entity),
+            year=int(printed) if printed else year,
+            year_line=line.number if printed else year_line,
+        )
     return Head(year=year, year_line=year_line)

@@ -104,6 +104,8 @@ class RowMatcher:
         self.used: set[int] = set()
 
     def match(self, row: Row) -> Match:
+        if row.continued and row.spaced:
+            return self.continuation(row)
         variants = [(row.name, row.unit)]
         split = split_unit(row.name)
         if split is not None:
@@ -132,6 +134,25 @@ class RowMatcher:
         what = f"{row.name!r}" + (f" ({row.unit})" if row.unit else "")
         hint = did_you_mean(row.name, [r.name for r in self.rows]) if row.name else ""
         return Match(None, row.unit, reason=f"row {what} matches no row of {self.table.name}{hint}")
+
+    def continuation(self, row: Row) -> Match:
+        """A row split on spaces read as a continuation may as well be a row
+        whose blank cells were not printed: taken only when the row above
+        has a twin in the printed unit."""
+        twins = [
+            p
+            for p in self.exact.get(normalize_name(row.name), [])
+            if _unit_key(self.rows[p].unit) == _unit_key(row.unit)
+        ]
+        after = self.next_in_unit(row.unit)
+        positions = twins or ([after] if after is not None else [])
+        if positions:
+            return self.take(positions, row.unit)
+        reason = (
+            "a cell fewer than the header, split on spaces: not a second unit of the row above "
+            f"({row.name} has no row in {row.unit!r}), and which cell was left blank cannot be told"
+        )
+        return Match(None, row.unit, reason=reason)
 
     def next_in_unit(self, unit: str) -> int | None:
         """A continuation row's template row: the one after the last match,
@@ -293,10 +314,18 @@ class TableReader:
         values: Sequence[tuple[Column, int | None]],
         extras: Iterable[Column],
     ) -> None:
-        found = matcher.match(row)
-        ind = found.indicator
         file = self.defaults.file
         first_year = values[0][1] if values else None
+        found = Match(None, reason=row.misaligned) if row.misaligned else matcher.match(row)
+        ind = found.indicator
+        if ind is None and row.spaced and (row.misaligned or row.continued):
+            # the cells cannot be lined up: one finding per figure column, so the table still adds up
+            printed = "  ".join(c for c in row.cells if c)
+            name = row.name if row.misaligned else row.unit
+            for column, year in [*values, *((c, first_year) for c in extras)]:
+                prov = Provenance(file, row.line, printed, caption, column.label)
+                self.collect.unknown(entity, year, name, found.reason, prov, rule="misaligned_row")
+            return
         filled = False
         for column, year in values:
             raw = row.cells[column.index]

@@ -4,7 +4,9 @@ out of the published PDF or Word file (tab-separated cells).
 The entity is the table's ``名称：…`` line, else the input's ``entity``, else
 the first ``名称`` line of the report, else the report title; the year of a
 ``值`` column is the input's ``year``, else the report year of the title
-page.  What is inferred is said in an info finding.
+page.  What is inferred is said in an info finding.  The level is the
+input's, else the title's (高等职业教育…), else what the school's name says
+(…职业技术学院 is 高职).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from vqr_metrics.collect import Collector
 from vqr_metrics.model import InputSpec, Reader, ReadOutput
 from vqr_metrics.textio import read_text
 
-from ._read_rules import require_content, warn_if_nothing_read
+from ._read_rules import require_content, school_level, warn_if_nothing_read
 from ._report_layout import parse_layout, read_head, text_lines
 from ._report_match import Defaults, TableReader
 
@@ -38,9 +40,9 @@ def read_report(spec: InputSpec, catalog: Catalog) -> ReadOutput:
     collect = Collector(catalog, spec)
     TableReader(catalog, collect, defaults).read(parse_layout(lines))
     warn_if_nothing_read(collect, "no known table with figures (captioned 表 N … or 附表 N：…)")
-    level = spec.level or head.level
-    if level:
-        for entity in {f.entity for f in collect.figures} | set(collect.entities):
+    for entity in {f.entity for f in collect.figures} | set(collect.entities):
+        level = spec.level or head.level or school_level(entity)
+        if level:
             collect.entities.setdefault(entity, {})["level"] = level
     return collect.output()
 
@@ -54,7 +56,7 @@ def register_readers(register: Callable[[Reader], None]) -> None:
     register(
         Reader(
             "report_text",
-            "report text copied from a published report: every recognised table (tab-separated cells)",
+            "report text copied from a published report: every recognised table (tab- or space-separated)",
             (".txt",),
             read_report,
             sniff,

@@ -18,6 +18,7 @@ CellKind = Literal["number", "placeholder", "garbage"]
 
 PLACEHOLDERS = frozenset({"", "-", "--", "—", "——", "–", "/", "无", "暂无", "n/a", "na", "null", "none"})
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_WIDTH_FORMS = ("<wide>", "<narrow>", "<noBreak>")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 
 
@@ -26,6 +27,16 @@ class Cell:
     kind: CellKind
     value: float | None
     raw: str
+
+
+def _fold_width(text: str) -> str:
+    """Full-width digits and signs (１２３４, ％, ：) as ASCII.  Only width is
+    folded: full NFKC would read the footnote mark of ``1234①`` or ``1234¹``
+    as a fifth digit."""
+    return "".join(
+        unicodedata.normalize("NFKC", ch) if unicodedata.decomposition(ch).startswith(_WIDTH_FORMS) else ch
+        for ch in text
+    )
 
 
 def parse_cell(raw: object) -> Cell:
@@ -41,7 +52,7 @@ def parse_cell(raw: object) -> Cell:
             return Cell("garbage", None, str(raw)[:40])
         return Cell("number", value, str(raw)) if math.isfinite(value) else Cell("garbage", None, str(raw))
     text = str(raw)
-    s = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
+    s = _fold_width(text).strip().replace(" ", "")
     if s.lower() in PLACEHOLDERS or set(s) <= {"-", "—", "–"}:
         return Cell("placeholder", None, text.strip())
     if s.endswith("%"):
