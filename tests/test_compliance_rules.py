@@ -357,8 +357,10 @@ def test_shipped_gaozhi_compliance_config_runs() -> None:
     engineering = {
         (v["entity"], v["year"]): v for v in blocks["高职院校基本办学条件（工科/农林）"]["verdicts"]
     }
-    # 生均图书 62.5 ≥ 60 in 2022, 59.06 < 60 in 2023
-    assert engineering[("内蒙古自治区", 2022)]["verdict"] == "合格"
+    # 生均图书 over 全日制 (折合在校生数 is not printed) is an upper bound of the official value:
+    # 62.5 ≥ 60 in 2022 proves nothing, 59.06 < 60 in 2023 proves a failure.
+    assert engineering[("内蒙古自治区", 2022)]["verdict"] == "未能判定"
+    assert engineering[("内蒙古自治区", 2022)]["at_least"] == "合格"
     assert engineering[("内蒙古自治区", 2023)]["verdict"] == "限制招生"
 
 
@@ -367,3 +369,25 @@ def test_shipped_zhongzhi_compliance_config_runs() -> None:
     assert [(v["verdict"], v["at_least"]) for v in block.to_record()["verdicts"]] == [
         ("未能判定", "限制招生")
     ]
+
+
+def test_books_over_full_time_students_prove_a_failure_but_not_a_pass(vqr_config: Any) -> None:
+    """教发〔2004〕2号 divides by 折合在校生数; the fallback over 全日制 is an upper bound."""
+    rules = Path(__file__).parents[1] / "configs" / "rules" / "gaozhi_2004.toml"
+    header = ["entity", "year", "全日制在校生人数", "纸质图书资源量", "折合在校生数"]
+    path = vqr_config.csv(
+        "books.csv",
+        [
+            header,
+            ["甲校", 2023, 10000, 85, ""],
+            ["乙校", 2023, 10000, 70, ""],
+            ["丙校", 2023, 10000, 85, 10000],
+        ],
+    )
+    vqr_config.add_input(path, type="综合", level="高职")
+    result = vqr_config.run(compliance=[{"rules": str(rules)}])
+    (block,) = result.to_records()["compliance"]
+    books = {r["entity"]: r for r in block["results"] if r["rule_id"] == "books_per_student"}
+    assert (books["甲校"]["status"], books["甲校"]["proxy"]) == ("inconclusive", "upper_bound")
+    assert (books["乙校"]["status"], books["乙校"]["passed"]) == ("fail", False)
+    assert (books["丙校"]["status"], books["丙校"]["proxy"]) == ("pass", None)

@@ -423,3 +423,11 @@ def test_a_dimension_score_resting_on_an_imputed_value_is_left_out_of_data_drive
     used = used_weights(outcome)
     assert [used["一"], used["二"]] == pytest.approx(expected.tolist(), abs=1e-12)
     assert [used["一"], used["二"]] != pytest.approx(weights.entropy(matrix, np.ones(2)).tolist(), abs=1e-6)
+
+
+def test_near_equal_scores_tie_even_across_a_rounding_boundary() -> None:
+    from vqr_metrics.scoring.tree import ranks
+
+    scores = np.array([50.0000000004999, 50.0000000005001, 10.0, np.nan, 10.0 + 5e-10])
+    assert ranks(scores, [np.arange(5)]).tolist()[:3] == [1.0, 1.0, 3.0]
+    assert ranks(scores, [np.arange(5)])[4] == 3.0 and np.isnan(ranks(scores, [np.arange(5)])[3])

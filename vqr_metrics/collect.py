@@ -40,7 +40,7 @@ class Collector:
         it are then read in that unit."""
         key, reason = self._resolve(name)
         bracketed = _BRACKETED_UNIT.match(name)
-        if key is None and bracketed:
+        if key is None and bracketed and not self._names_metric(name):
             base, _ = self._resolve(bracketed.group(1))
             unit = bracketed.group(2)
             if base is not None:
@@ -50,6 +50,12 @@ class Collector:
                 self.header_units[name] = unit
                 return base, ""
         return key, reason
+
+    def _names_metric(self, name: str) -> bool:
+        try:
+            return self.catalog.resolve(name) in self.catalog.metrics
+        except FormulaError:
+            return False
 
     def _resolve(self, name: str) -> tuple[str | None, str]:
         try:

@@ -74,6 +74,7 @@ _RULE: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "thresholds": (dict, False),
     "counts": (bool, False),
     "proxy": (str, False),
+    "proxy_when_missing": (list, False),
     "source": (str, False),
     "note": (str, False),
 }
@@ -96,13 +97,36 @@ class Rule:
     source: str
     note: str
     proxy: str | None = None
+    # The proxy applies only where the metric used rests on one of these
+    # inputs and it is missing (a fallback denominator, e.g. 全日制 for 折合在校生数).
+    proxy_when_missing: tuple[str, ...] = ()
 
-    def proves(self, passed: bool) -> bool:
+    def proxy_for(self, dataset: Dataset, catalog: Catalog, row: int, key: str) -> str | None:
+        """The proxy kind of the value of ``key`` in ``row``, if it is one."""
+        if self.proxy is None or not self.proxy_when_missing:
+            return self.proxy
+        used = _inputs_of(catalog, key)
+        missing = [k for k in self.proxy_when_missing if k in used and math.isnan(dataset.column(k)[row])]
+        return self.proxy if missing else None
+
+    def proves(self, passed: bool, proxy: str | None) -> bool:
         """Whether this outcome of the comparison holds for the quantity the
         standard means, not only for the reported value."""
-        if self.proxy is None:
+        if proxy is None:
             return True
-        return passed == (self.op in PROXIES[self.proxy])
+        return passed == (self.op in PROXIES[proxy])
+
+
+def _inputs_of(catalog: Catalog, key: str) -> set[str]:
+    """Every indicator and metric ``key`` is computed from, through metrics."""
+    seen: set[str] = set()
+    todo = [key]
+    while todo:
+        for dep in catalog.dependencies.get(todo.pop(), {}).values():
+            if dep not in seen:
+                seen.add(dep)
+                todo.append(dep)
+    return seen
 
 
 @attrs.frozen
@@ -242,6 +266,14 @@ def _rule(raw: Mapping[str, Any], where: str, source: str, catalog: Catalog) -> 
             f"{source}: {where}.proxy must be one of {' | '.join(PROXIES)}, not {proxy!r}"
             f"{did_you_mean(proxy, PROXIES)}"
         )
+    when_missing = []
+    for name in raw.get("proxy_when_missing", []):
+        if proxy is None:
+            raise ConfigError(f"{source}: {where}.proxy_when_missing needs a proxy = … to apply")
+        try:
+            when_missing.append(catalog.resolve(str(name)))
+        except FormulaError as exc:
+            raise ConfigError(f"{source}: {where}.proxy_when_missing: {exc}") from None
     return Rule(
         id=raw["id"],
         name=raw["name"],
@@ -253,6 +285,7 @@ def _rule(raw: Mapping[str, Any], where: str, source: str, catalog: Catalog) -> 
         source=raw.get("source", ""),
         note=raw.get("note", ""),
         proxy=proxy,
+        proxy_when_missing=tuple(when_missing),
     )
 
 
@@ -319,11 +352,13 @@ def _apply(
         margin = value - threshold if rule.op in (">=", ">") else threshold - value
         holds = OPS[rule.op](value, threshold)
         status, reason = ("pass" if holds else "fail"), ""
-        if not rule.proves(holds):
+        assert key is not None
+        proxy = rule.proxy_for(dataset, catalog, row, key)
+        if not rule.proves(holds, proxy):
             status = "inconclusive"
             reason = (
                 f"{value:g} {rule.op} {threshold:g} {'holds' if holds else 'fails'}, but the value is only "
-                f"a {str(rule.proxy).replace('_', ' ')} of the quantity the standard means, so this proves "
+                f"a {str(proxy).replace('_', ' ')} of the quantity the standard means, so this proves "
                 f"no {'pass' if holds else 'failure'}{'; ' + rule.note if rule.note else ''}"
             )
     record = {
@@ -341,7 +376,7 @@ def _apply(
         "passed": {"pass": True, "fail": False}.get(status),
         "status": status,
         "margin": margin,
-        "proxy": rule.proxy,
+        "proxy": rule.proxy_for(dataset, catalog, row, key) if key else rule.proxy,
         "counts": rule.counts,
         "source": rule.source or ruleset.source,
         "note": reason or rule.note,

@@ -198,7 +198,21 @@ def ranks(scores: Array, groups: list[Index]) -> Array:
     """Rank 1 = best within each group; ties (to 1e-9) share the lower rank."""
     out = np.full(scores.shape, np.nan)
     for index in groups:
-        out[index] = competition_rank(np.round(scores[index], 9), higher=True)
+        out[index] = competition_rank(_snap_ties(scores[index]), higher=True)
+    return out
+
+
+def _snap_ties(values: Array, tolerance: float = 1e-9) -> Array:
+    """Scores within ``tolerance`` of their neighbour in sorted order become
+    one value, so float noise never splits a tie (rounding would split
+    50.0000000004999 from 50.0000000005001)."""
+    out: Array = values.copy()
+    order = np.argsort(values)
+    order = order[~np.isnan(values[order])]
+    if order.size:
+        sorted_values = values[order]
+        starts = np.concatenate(([True], np.diff(sorted_values) > tolerance))
+        out[order] = sorted_values[starts][np.cumsum(starts) - 1]
     return out
 
 
