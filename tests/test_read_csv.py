@@ -290,10 +290,12 @@ def _books_compliance(path: Path, **spec: object) -> dict[str, dict[str, object]
 
 
 def test_the_type_column_decides_the_compliance_threshold(tmp_path: Path) -> None:
-    # 70 万册 over 10000 students: 70 册/生, below 综合's 80 and above 工科's 60 (教发〔2004〕2号)
+    # 70 万册 over 10000 students: 70 册/生, below 综合's 80 and above 工科's 60 (教发〔2004〕2号);
+    # 折合在校生数 is given, so the value is the official one, not an upper bound of it.
     path = tmp_path / "schools.csv"
     path.write_text(
-        "名称,年份,类型,层次,纸质图书,全日制在校生人数\n综合学院,2023,综合,高职,70,10000\n工科学院,2023,工科,高职,70,10000\n",
+        "名称,年份,类型,层次,纸质图书,全日制在校生人数,折合在校生数\n"
+        "综合学院,2023,综合,高职,70,10000,10000\n工科学院,2023,工科,高职,70,10000,10000\n",
         encoding="utf-8",
     )
     books = _books_compliance(path)
