@@ -84,7 +84,7 @@ class _Collector(Collector):
             super().cell(entity, year, key, raw, provenance, unit)
             return
         self.cells += 1
-        name = self.catalog.indicators[key].name
+        name = self.catalog.label(key)
         self.cell_finding(
             "error",
             "formula_without_value",

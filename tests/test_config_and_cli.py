@@ -274,3 +274,19 @@ def test_output_never_overwrites_rule_or_plugin_files(
     path = write_config(tmp_path, body, DATA)
     assert cli.main([str(path), "-o", str(tmp_path / "rules.toml")]) == 2
     assert (tmp_path / "rules.toml").read_text(encoding="utf-8") == 'name = "x"\n'
+
+
+def test_entity_override_reports_attributes_it_cannot_merge(vqr_config) -> None:  # type: ignore[no-untyped-def]
+    from tests.plugins import tiny
+
+    path = vqr_config.csv(
+        "two.csv",
+        [["entity", "year", "类型", "测试在校生数"], ["甲校", 2023, "综合", 5], ["乙校", 2023, "工科", 6]],
+    )
+    result = vqr_config.add_input(path, entity="全市").run(
+        tiny, builtins=("vqr_metrics_plugins.csv_io", "vqr_metrics_plugins.writers")
+    )
+    (note,) = [f for f in result.findings if f.rule == "attribute_conflict"]
+    assert note.entity == "全市" and "'综合', '工科'" in note.message
+    assert result.dataset is not None and result.dataset.attributes["全市"]["type"] == "综合"
+    assert [f.rule for f in result.findings if f.rule == "source_conflict"] == ["source_conflict"]

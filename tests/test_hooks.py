@@ -284,3 +284,19 @@ def test_a_failing_check_is_a_plugin_error_naming_it(vqr_config: ConfigBuilder) 
         PluginError, match=r"check 'exploding' \(plugin .*\) failed: KeyError: 'no such column'"
     ):
         vqr_config.add_input(path).run(tiny, Failing, builtins=CORE)
+
+
+def test_a_failing_sniff_is_a_plugin_error(vqr_config: ConfigBuilder) -> None:
+    from vqr_metrics.errors import PluginError
+
+    def boom(head: bytes) -> bool:
+        raise ValueError("cannot decide")
+
+    class Sniffy:
+        @staticmethod
+        def register_readers(register: Callable[[Reader], None]) -> None:
+            register(Reader("sniffy", "sniffs badly", (".csv",), _read_tiny, sniff=boom))
+
+    path = vqr_config.csv("d.csv", [["entity", "year", "测试在校生数"], ["甲校", 2023, 1]])
+    with pytest.raises(PluginError, match=r"reader 'sniffy' .* sniffing .*d.csv failed: ValueError"):
+        vqr_config.add_input(path).run(tiny, Sniffy, builtins=CORE)

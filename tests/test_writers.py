@@ -71,8 +71,9 @@ CARD = {
 
 
 @cache
-def result(folder: Path) -> Result:
-    (folder / "d.csv").write_text(DATA, encoding="utf-8")
+def result(folder: Path, data: str = DATA) -> Result:
+    """The tiny plugin's data scored and checked, run in ``folder``."""
+    (folder / "d.csv").write_text(data, encoding="utf-8")
     (folder / "rules.toml").write_text(RULES, encoding="utf-8")
     config = Config.build(
         ["d.csv"],
@@ -274,17 +275,7 @@ def school_data() -> str:
 
 @pytest.fixture(scope="module")
 def province(tmp_path_factory: pytest.TempPathFactory) -> Result:
-    folder = tmp_path_factory.mktemp("province")
-    (folder / "d.csv").write_text(school_data(), encoding="utf-8")
-    (folder / "rules.toml").write_text(RULES, encoding="utf-8")
-    config = Config.build(
-        ["d.csv"],
-        base_dir=folder,
-        plugins={"entry_points": False, "files": [TINY]},
-        scorecards=[CARD],
-        compliance=[{"rules": "rules.toml"}],
-    )
-    return run(config)
+    return result(tmp_path_factory.mktemp("province"), school_data())
 
 
 def sections(result: Result, prefix: str) -> list[writers.Section]:

@@ -187,7 +187,14 @@ def reader_for(spec: InputSpec, catalog: Catalog) -> Reader:
         )
     if len(candidates) > 1:
         head = _head(spec.path)
-        sniffed = [r for r in candidates if r.sniff is not None and r.sniff(head)]
+        sniffed = [
+            r
+            for r in candidates
+            if r.sniff is not None
+            and guarded(
+                f"reader {r.id!r} ({catalog.origins[('reader', r.id)]}) sniffing {spec.path}", r.sniff, head
+            )
+        ]
         candidates = sniffed or [r for r in candidates if r.sniff is None] or candidates
     return candidates[0]
 
@@ -210,22 +217,43 @@ def read_input(spec: InputSpec, catalog: Catalog) -> ReadOutput:
             f"but returned {len(out.figures)} values and {accounted - len(out.figures)} cell findings"
         )
     if spec.entity:
-        out = attrs.evolve(
-            out,
-            figures=[attrs.evolve(f, entity=spec.entity) for f in out.figures],
-            findings=[
-                attrs.evolve(f, entity=spec.entity) if f.entity is not None else f for f in out.findings
-            ],
-            entities={spec.entity: {k: v for e in out.entities.values() for k, v in e.items()}}
-            if out.entities
-            else {},
-        )
+        out = _as_one_entity(out, spec)
     return out
 
 
+def _as_one_entity(out: ReadOutput, spec: InputSpec) -> ReadOutput:
+    """``entity = …`` on an input: everything it holds belongs to that entity.
+    Attributes the file gave its entities differently are reported, not merged silently."""
+    assert spec.entity is not None
+    merged: dict[str, str] = {}
+    notes: list[Finding] = []
+    for name, attributes in out.entities.items():
+        for attribute, value in attributes.items():
+            if merged.setdefault(attribute, value) != value:
+                notes.append(
+                    Finding(
+                        "warning",
+                        "attribute_conflict",
+                        f"input {spec.path}: entity = {spec.entity!r} folds entities whose {attribute} "
+                        f"differs ({merged[attribute]!r}, {value!r} for {name}); kept {merged[attribute]!r}",
+                        entity=spec.entity,
+                    )
+                )
+    return attrs.evolve(
+        out,
+        figures=[attrs.evolve(f, entity=spec.entity) for f in out.figures],
+        findings=[attrs.evolve(f, entity=spec.entity) if f.entity is not None else f for f in out.findings]
+        + notes,
+        entities={spec.entity: merged} if out.entities else {},
+    )
+
+
 def _head(path: str, size: int = 4096) -> bytes:
-    with open(path, "rb") as fh:
-        return fh.read(size)
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(size)
+    except OSError as exc:
+        raise InputError(f"input {path}: cannot read: {exc.strerror or exc}") from None
 
 
 def _attributes(specs: Iterable[InputSpec], outputs: Iterable[ReadOutput]) -> dict[str, dict[str, str]]:
