@@ -127,33 +127,58 @@ def read_rows(
     if "entity" not in roles and spec.entity is None:
         raise InputError(f"input {file}:{header_line}: no entity column and no entity = ... on the input")
     long = {"indicator", "value"} <= set(roles)
-    wide: list[tuple[int, str, str | None, str]] = []
-    if not long:
-        for col, (name, r) in enumerate(zip(header, roles, strict=True)):
-            if r not in ("entity", "year", *ATTRIBUTES):
-                key, reason = collect.resolve(name.strip()) if name.strip() else (None, "empty header")
-                wide.append((col, name.strip(), key, reason))
+    wide = [] if long else wide_columns(header, collect)
     for line, row in body:
-        keys = _row_keys(file, roles, line, row, collect)
-        for col, r in enumerate(roles):
-            if r in ATTRIBUTES and col < len(row):
-                prov = Provenance(file, line, row[col].strip(), column=header[col].strip())
-                attributes.put(keys.entity, keys.year, r, prov)
-        if long:
-            _long(file, roles, line, row, keys, collect)
-        else:
-            _wide(file, wide, line, row, keys, collect)
-        for col in range(len(header), len(row)):
-            raw = row[col].strip()
-            if raw:
-                collect.unknown(
-                    keys.entity,
-                    keys.year,
-                    "",
-                    f"{file}:{line}: cell {col + 1} ({raw!r}) lies beyond the last header column",
-                    Provenance(file, line, raw, column=f"#{col + 1}"),
-                    rule="extra_cells",
-                )
+        read_row(file, header, roles, wide, line, row, collect, attributes, long)
+
+
+def wide_columns(header: Sequence[str], collect: Collector) -> list[tuple[int, str, str | None, str]]:
+    """``(column, name, key or None, why not)`` of each indicator column of a wide header."""
+    wide: list[tuple[int, str, str | None, str]] = []
+    for col, name in enumerate(header):
+        if role(name) not in ("entity", "year", *ATTRIBUTES):
+            key, reason = collect.resolve(name.strip()) if name.strip() else (None, "empty header")
+            wide.append((col, name.strip(), key, reason))
+    return wide
+
+
+def read_row(
+    file: str,
+    header: Sequence[str],
+    roles: Sequence[str | None],
+    wide: Sequence[tuple[int, str, str | None, str]],
+    line: int,
+    row: Sequence[str],
+    collect: Collector,
+    attributes: EntityAttributes,
+    long: bool,
+    only: Sequence[int] | None = None,
+) -> None:
+    """One row of a long or wide table, every cell a figure or a finding;
+    ``only`` limits a wide row to those indicator columns (the odd cells of
+    a row whose other cells a fast path read)."""
+    keys = _row_keys(file, roles, line, row, collect)
+    for col, r in enumerate(roles):
+        if r in ATTRIBUTES and col < len(row):
+            prov = Provenance(file, line, row[col].strip(), column=header[col].strip())
+            attributes.put(keys.entity, keys.year, r, prov)
+    if long:
+        _long(file, roles, line, row, keys, collect)
+    else:
+        _wide(file, wide if only is None else [wide[i] for i in only], line, row, keys, collect)
+    if only is not None:
+        return
+    for col in range(len(header), len(row)):
+        raw = row[col].strip()
+        if raw:
+            collect.unknown(
+                keys.entity,
+                keys.year,
+                "",
+                f"{file}:{line}: cell {col + 1} ({raw!r}) lies beyond the last header column",
+                Provenance(file, line, raw, column=f"#{col + 1}"),
+                rule="extra_cells",
+            )
 
 
 def _cell(roles: Sequence[str | None], row: Sequence[str], r: str) -> str | None:

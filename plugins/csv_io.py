@@ -9,6 +9,9 @@ gives each row's school type, a column ``层次`` (also ``level``,
 They are not figures but attributes of the school, which the compliance
 rules read; all rows of one school must agree; ``level``/``type`` on the
 input override them.
+
+Arrow parses the file and the figures are read column-wise; only the odd
+cell takes the per-cell path (see :mod:`._fast_tabular`).
 """
 
 from __future__ import annotations
@@ -17,12 +20,17 @@ import csv
 import io
 from collections.abc import Callable
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+
 from vqr_metrics.catalog import Catalog
 from vqr_metrics.collect import Collector
 from vqr_metrics.errors import InputError
 from vqr_metrics.model import InputSpec, Reader, ReadOutput
 from vqr_metrics.textio import read_text
 
+from ._fast_tabular import read_wide
 from ._read_rules import require_content, warn_if_nothing_read
 from ._tabular import read_rows
 
@@ -32,17 +40,54 @@ def read_csv(spec: InputSpec, catalog: Catalog) -> ReadOutput:
     require_content(spec.path, text)
     first = text.lstrip().split("\n", 1)[0]
     delimiter = "\t" if "\t" in first and "," not in first else ","
+    collect = Collector(catalog, spec)
+    if _read_fast(spec.path, text, delimiter, collect):
+        warn_if_nothing_read(collect, "no rows under a header")
+        return collect.output()
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
         raise InputError(f"input {spec.path}: not valid CSV: {exc}") from None
     numbered = [(n, row) for n, row in enumerate(rows, 1) if any(c.strip() for c in row)]
-    collect = Collector(catalog, spec)
     if numbered:
         (header_line, header), body = numbered[0], numbered[1:]
         read_rows(spec.path, header_line, header, body, collect)
     warn_if_nothing_read(collect, "no rows under a header" if numbered else "no filled cells")
     return collect.output()
+
+
+def _read_fast(path: str, text: str, delimiter: str, collect: Collector) -> bool:
+    """Parse with Arrow and read column-wise (:mod:`._fast_tabular`); False
+    (nothing read) for a file Arrow cannot map line for line — ragged rows,
+    line breaks inside quoted cells — which the csv module then reads."""
+    lines = text.split("\n")
+    filled = [n for n, line in enumerate(lines, 1) if line.rstrip("\r")]
+    if not filled:
+        return False
+    try:
+        table = pa_csv.read_csv(
+            pa.py_buffer(text.encode("utf-8")),
+            read_options=pa_csv.ReadOptions(autogenerate_column_names=True, use_threads=True),
+            parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=False),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={f"f{i}": pa.string() for i in range(_width(lines, filled, delimiter))},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, ValueError):
+        return False
+    if table.num_rows != len(filled) or any(t != pa.string() for t in table.schema.types):
+        return False
+    header = [str(c) for c in table.slice(0, 1).to_pylist()[0].values()]
+    body = table.slice(1)
+    numbers = np.array(filled[1:], dtype=np.int32)
+    read_wide(path, filled[0], header, [body.column(i) for i in range(body.num_columns)], numbers, collect)
+    return True
+
+
+def _width(lines: list[str], filled: list[int], delimiter: str) -> int:
+    return len(next(csv.reader([lines[filled[0] - 1]], delimiter=delimiter)))
 
 
 def sniff(head: bytes) -> bool:

@@ -40,7 +40,7 @@ def read_report(spec: InputSpec, catalog: Catalog) -> ReadOutput:
     collect = Collector(catalog, spec)
     TableReader(catalog, collect, defaults).read(parse_layout(lines))
     warn_if_nothing_read(collect, "no known table with figures (captioned 表 N … or 附表 N：…)")
-    for entity in {f.entity for f in collect.figures} | set(collect.entities):
+    for entity in collect.figure_entities() | set(collect.entities):
         level = spec.level or head.level or school_level(entity)
         if level:
             collect.entities.setdefault(entity, {})["level"] = level

@@ -1,6 +1,7 @@
-"""Output formats: a terminal table, Markdown, CSV and JSON.
+"""Output formats for people: a terminal table and Markdown (CSV, JSON and
+Parquet stream from Arrow in :mod:`.stream_writers`).
 
-JSON is ``Result.to_records()``; the others present the same records.
+Both present ``Result.to_records()``.
 
 The terminal and Markdown tables list values as rows of indicators ×
 columns of entity-years, as reports print them; with more than
@@ -14,54 +15,15 @@ backslash-escapes ``\\ ` * _ | [ ] ~`` and writes ``&``, ``<`` and ``>`` as
 entities in every cell, header and title, so no name or raw cell can break
 its table or render as markup.
 
-The CSV is UTF-8 with a byte order mark, which Excel needs to read it as
-UTF-8 (without one, Excel on Chinese Windows decodes it as GBK).  It is
-one long table; the ``record`` column says what a row is and which other
-columns it fills:
-
-- ``summary``: ``key`` (a count of the summary), ``value``.
-- ``value``: ``entity``, ``year``, ``key``, ``name`` (as printed, shared by
-  rows of several tables), ``label`` (the name as the other outputs show it,
-  qualified by its unit, parent or table when several rows print it),
-  ``unit``, ``value``, ``derived``, ``imputed``, ``conflicted``, ``where``
-  (file:line of each source).
-- ``finding``: ``entity``, ``year``, ``name`` (the indicators, `` / ``-joined),
-  ``severity``, ``rule``, ``message``, ``where``.
-- ``score``: ``scorecard``, ``entity``, ``year``, ``value`` (the score),
-  ``rank``, ``coverage``.
-- ``dimension``: ``scorecard``, ``entity``, ``year``, ``name`` (the
-  dimension), ``value`` (its score), ``rank`` (on it), ``contribution`` (to
-  the total).
-- ``contribution``: one per scorecard, entity, year and indicator:
-  ``scorecard``, ``entity``, ``year``, ``name`` (the indicator's label),
-  ``key`` (the metric used), ``value`` (raw), ``status`` (reported, imputed,
-  missing), ``normalized``, ``weight`` (effective, in the total),
-  ``contribution`` (to the score; they add up to it).
-- ``sensitivity``: ``scorecard``, ``entity``, ``year``, ``value`` and
-  ``rank`` (as configured), ``median_rank``, ``rank_p05``, ``rank_p95``,
-  ``score_median``, ``score_p05``, ``score_p95``, ``scored_draws``.
-- ``sweep``: ``scorecard``, ``node``, ``name`` (the weight scaled),
-  ``factor``, ``entity``, ``year``, ``value`` (score), ``rank``, ``rank_change``.
-- ``compliance``: one per rule set, entity, year and rule: ``ruleset``,
-  ``entity``, ``year``, ``type``, ``rule`` (its id), ``name`` (its name),
-  ``key`` (the metric used), ``unit``, ``value``, ``op``, ``threshold``,
-  ``status`` (pass, fail, not assessed, inconclusive), ``margin``,
-  ``proxy``, ``message`` (the note), ``where`` (the citation).
-- ``verdict``: ``ruleset``, ``entity``, ``year``, ``type``, ``verdict``,
-  ``card``, ``status`` (determined or undetermined), ``at_least``,
-  ``at_most``, ``message`` (the rules failed, not assessed, inconclusive).
-
-The JSON alone holds each scorecard's methods and per-node weights.
+The JSON alone holds each scorecard's methods and per-node weights (see
+:mod:`.stream_writers` for the layout of the CSV and Parquet output).
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import IO, Any
 
 from tabulate import tabulate
 
@@ -306,7 +268,7 @@ def _markdown_text(text: str) -> str:
     return _LINE_BREAK.sub("<br>", _MARKDOWN_SPECIAL.sub(r"\\\1", text.translate(_HTML)))
 
 
-def write_table(result: Result) -> str:
+def _table_text(result: Result) -> str:
     parts = [
         f"{title}\n{tabulate(rows, headers=headers, tablefmt='simple', disable_numparse=True)}"
         for title, headers, rows in _escaped(_sections(result), _terminal_text)
@@ -314,7 +276,7 @@ def write_table(result: Result) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def write_markdown(result: Result) -> str:
+def _markdown_document(result: Result) -> str:
     parts = [
         f"## {title}\n\n{tabulate(rows, headers=headers, tablefmt='github', disable_numparse=True)}"
         for title, headers, rows in _escaped(_sections(result), _markdown_text)
@@ -322,169 +284,14 @@ def write_markdown(result: Result) -> str:
     return "# vqr-score\n\n" + "\n\n".join(parts) + "\n"
 
 
-CSV_COLUMNS = (
-    "record",
-    "entity",
-    "year",
-    "key",
-    "name",
-    "label",
-    "unit",
-    "value",
-    "derived",
-    "severity",
-    "rule",
-    "message",
-    "where",
-    "scorecard",
-    "rank",
-    "imputed",
-    "conflicted",
-    "coverage",
-    "status",
-    "normalized",
-    "weight",
-    "contribution",
-    "median_rank",
-    "rank_p05",
-    "rank_p95",
-    "score_median",
-    "score_p05",
-    "score_p95",
-    "scored_draws",
-    "node",
-    "factor",
-    "rank_change",
-    "ruleset",
-    "type",
-    "op",
-    "threshold",
-    "margin",
-    "proxy",
-    "verdict",
-    "card",
-    "at_least",
-    "at_most",
-)
-_SENSITIVITY_CSV = ("median_rank", "rank_p05", "rank_p95", "score_median", "score_p05", "score_p95")
+def write_table(result: Result, out: IO[bytes]) -> None:
+    out.write(_table_text(result).encode("utf-8"))
 
 
-def write_csv(result: Result) -> str:
-    """One long CSV with a byte order mark; the module docstring lists the
-    record types and their columns."""
-    records = result.to_records()
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    summary = records["summary"]
-    counts = {k: v for k, v in summary.items() if isinstance(v, int)}
-    counts.update({f"findings_{k}": v for k, v in summary["findings"].items()})
-    for name, count in counts.items():
-        writer.writerow({"record": "summary", "key": name, "value": count})
-    for v in records["values"]:
-        writer.writerow(
-            {
-                "record": "value",
-                **{k: v[k] for k in ("entity", "year", "key", "name", "label", "unit", "value", "derived")},
-                "imputed": v.get("imputed"),
-                "conflicted": v.get("conflicted"),
-                "where": "; ".join(_where(p) for p in v["provenance"]),
-            }
-        )
-    for f in records["findings"]:
-        writer.writerow(
-            {
-                "record": "finding",
-                "entity": f["entity"],
-                "year": f["year"],
-                "name": " / ".join(f["indicators"]),
-                "severity": f["severity"],
-                "rule": f["rule"],
-                "message": f["message"],
-                "where": "; ".join(_where(p) for p in f["provenance"]),
-            }
-        )
-    for card in records["scorecards"]:
-        writer.writerows(_scorecard_rows(card))
-    for block in records["compliance"]:
-        writer.writerows(_compliance_rows(block))
-    return "\ufeff" + buf.getvalue()
-
-
-def _scorecard_rows(card: Mapping[str, Any]) -> list[dict[str, Any]]:
-    name = card["name"]
-    rows: list[dict[str, Any]] = []
-    for r in card.get("results", []):
-        at = {"scorecard": name, "entity": r["entity"], "year": r["year"]}
-        rows.append(
-            {"record": "score", **at, "value": r["score"], "rank": r["rank"], "coverage": r["coverage"]}
-        )
-        for label, d in r.get("dimensions", {}).items():
-            rows.append(
-                {"record": "dimension", **at, "name": label, "value": d["score"], "rank": d["rank"]}
-                | {"contribution": d["contribution"]}
-            )
-        for label, i in r.get("indicators", {}).items():
-            rows.append(
-                {"record": "contribution", **at, "name": label, "key": i["metric"], "value": i["value"]}
-                | {k: i[k] for k in ("status", "normalized", "weight", "contribution")}
-            )
-    sensitivity = card.get("sensitivity") or {}
-    for r in sensitivity.get("results", []):
-        rows.append(
-            {"record": "sensitivity", "scorecard": name, "entity": r["entity"], "year": r["year"]}
-            | {"value": r["score"], "rank": r["rank"], "scored_draws": r["scored_draws"]}
-            | {k: r[k] for k in _SENSITIVITY_CSV}
-        )
-    for r in sensitivity.get("sweep", []):
-        rows.append(
-            {"record": "sweep", "scorecard": name, "node": r["node"], "name": r["weight"]}
-            | {k: r[k] for k in ("factor", "entity", "year", "rank", "rank_change")}
-            | {"value": r["score"]}
-        )
-    return rows
-
-
-def _compliance_rows(block: Mapping[str, Any]) -> list[dict[str, Any]]:
-    name = block["name"]
-    rows: list[dict[str, Any]] = []
-    for r in block.get("results", []):
-        rows.append(
-            {
-                "record": "compliance",
-                "ruleset": name,
-                "rule": r["rule_id"],
-                "name": r["rule"],
-                "key": r["metric"],
-            }
-            | {k: r.get(k) for k in ("entity", "year", "type", "unit", "value", "op", "threshold", "status")}
-            | {"margin": r["margin"], "proxy": r.get("proxy"), "message": r["note"], "where": r["source"]}
-        )
-    for v in block.get("verdicts", []):
-        lists = (
-            ("failed", v["failed_rules"]),
-            ("not assessed", v["not_assessed_rules"]),
-            ("inconclusive", v.get("inconclusive_rules", [])),
-        )
-        rows.append(
-            {"record": "verdict", "ruleset": name}
-            | {k: v[k] for k in ("entity", "year", "type", "verdict", "card", "at_least", "at_most")}
-            | {"status": "determined" if v["determined"] else "undetermined"}
-            | {"message": "; ".join(f"{what}: {'、'.join(names)}" for what, names in lists if names)}
-        )
-    return rows
-
-
-def _where(p: Mapping[str, Any]) -> str:
-    return f"{p['file']}:{p['line']}" if p.get("line") else str(p["file"])
-
-
-def write_json(result: Result) -> str:
-    return json.dumps(result.to_records(), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+def write_markdown(result: Result, out: IO[bytes]) -> None:
+    out.write(_markdown_document(result).encode("utf-8"))
 
 
 def register_writers(register: Callable[[Writer], None]) -> None:
     register(Writer("table", "plain-text tables for the terminal", write_table, suffixes=(".txt",)))
     register(Writer("markdown", "Markdown tables", write_markdown, suffixes=(".md",)))
-    register(Writer("csv", "one long CSV of every record (a record column)", write_csv, suffixes=(".csv",)))
-    register(Writer("json", "the JSON document described in the README", write_json, suffixes=(".json",)))

@@ -175,7 +175,7 @@ def dataset_of(
             column = data.columns.setdefault(catalog.canonical(key), np.full(len(order), np.nan))
             column[i] = value
         for key in (conflicts or {}).get(row, ()):
-            data.conflicted.setdefault(catalog.canonical(key), set()).add(i)
+            data.conflicted.setdefault(catalog.canonical(key), np.zeros(len(order), dtype=bool))[i] = True
     evaluate_metrics(data, catalog)
     return data
 

@@ -13,6 +13,7 @@ import pytest
 
 from tests.plugins import tiny
 from vqr_metrics import hookspecs
+from vqr_metrics.api import render
 from vqr_metrics.catalog import Catalog
 from vqr_metrics.collect import Collector
 from vqr_metrics.model import (
@@ -29,7 +30,7 @@ from vqr_metrics.model import (
 from vqr_metrics.pluginmanager import REGISTRATION_HOOKS
 from vqr_metrics.testing import ConfigBuilder, make_catalog
 
-CORE = ("vqr_metrics_plugins.csv_io", "vqr_metrics_plugins.writers")
+CORE = ("vqr_metrics_plugins.csv_io", "vqr_metrics_plugins.writers", "vqr_metrics_plugins.stream_writers")
 
 
 def hook_names() -> list[str]:
@@ -121,13 +122,18 @@ def test_hook_register_writers(vqr_config: ConfigBuilder) -> None:
     class Count:
         @staticmethod
         def register_writers(register: Callable[[Writer], None]) -> None:
-            register(Writer("count", "number of values", lambda result: f"{len(result.values)}\n"))
+            register(
+                Writer(
+                    "count", "number of values", lambda result, out: out.write(b"%d\n" % len(result.values))
+                )
+            )
 
     catalog = make_catalog(tiny, Count, builtins=CORE)
     path = vqr_config.csv("d.csv", [["entity", "year", "测试在校生数"], ["甲校", 2023, 1]])
     result = vqr_config.add_input(path).run(tiny, Count, builtins=CORE, output={"format": "count"})
-    assert catalog.items["writer"]["count"].write(result) == "1\n"
-    assert json.loads(catalog.items["writer"]["json"].write(result))["values"][0]["value"] == 1
+    assert "count" in catalog.items["writer"]
+    assert render(result, "count") == "1\n"
+    assert json.loads(render(result, "json"))["values"][0]["value"] == 1
 
 
 def score_with(vqr_config: ConfigBuilder, plugin: object, **card: object) -> dict[str, float]:
@@ -238,8 +244,8 @@ def test_a_failing_reader_is_a_plugin_error(vqr_config: ConfigBuilder, read: obj
 @pytest.mark.parametrize(
     ("write", "message"),
     [
-        ("lambda result: 1 / 0", r"writer 'broken' \(plugin .*\) failed: ZeroDivisionError"),
-        ("lambda result: 42", "writer 'broken' .* returned int, not str"),
+        ("lambda result, out: 1 / 0", r"writer 'broken' \(plugin .*\) failed: ZeroDivisionError"),
+        ("lambda result: ''", r"writer 'broken' .* failed: TypeError"),
     ],
 )
 def test_a_failing_writer_exits_2(

@@ -116,7 +116,7 @@ def test_entry_point_clash_names_plugin_distribution_and_id(monkeypatch: pytest.
     class Clash:
         @staticmethod
         def register_writers(register: Callable[[Writer], None]) -> None:
-            register(Writer("csv", "another csv", lambda result: ""))
+            register(Writer("csv", "another csv", lambda result, out: None))
 
     monkeypatch.setattr(
         pluginmanager.importlib.metadata, "entry_points", _entry_points(FakeEntryPoint("clash", Clash))

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from vqr_metrics import Config, InputError, run
+from vqr_metrics.api import render
 from vqr_metrics.result import Result
 
 SEEDS = Path(__file__).parents[1] / "examples" / "seeds"
@@ -26,9 +27,8 @@ def _values(result: Result, derived: bool) -> dict[tuple[str, int, str], float |
 
 def test_json_output_read_back_gives_the_same_values(tmp_path: Path) -> None:
     original = _run(GAOZHI, ZHONGZHI)
-    writer = original.catalog.items["writer"]["json"]  # type: ignore[union-attr]
     path = tmp_path / "result.json"
-    path.write_text(writer.write(original), encoding="utf-8")
+    path.write_text(str(render(original, "json")), encoding="utf-8")
 
     back = _run(path)
     assert _values(back, False) == _values(original, False)

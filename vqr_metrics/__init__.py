@@ -3,25 +3,52 @@ vocational-education annual quality reports (职业教育质量年度报告).
 
     from vqr_metrics import Config, run
     result = run(Config.build(["report.txt"], output={"format": "json"}))
+    result.values.to_arrow()      # or .to_pandas(), .to_polars()
+
+The names below load on first use, so ``vqr-score --version`` imports nothing heavy.
 """
 
-from .api import run
-from .catalog import Catalog
-from .config import Config, load_config
-from .errors import ConfigError, FormulaError, InputError, PluginError, VqrError
-from .model import (
-    Check,
-    Finding,
-    Indicator,
-    Metric,
-    Provenance,
-    Reader,
-    Table,
-    Value,
-    Writer,
-)
-from .pluginmanager import DEFAULT_PLUGINS, build_catalog, make_plugin_manager
-from .result import Result
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from .api import run
+    from .catalog import Catalog
+    from .config import Config, load_config
+    from .errors import ConfigError, FormulaError, InputError, PluginError, VqrError
+    from .findings import Findings
+    from .model import Check, Finding, Indicator, Metric, Provenance, Reader, Table, Value, Writer
+    from .pluginmanager import DEFAULT_PLUGINS, build_catalog, make_plugin_manager
+    from .result import Result
+    from .values import Values
+
+_WHERE = {
+    "run": "api",
+    "Catalog": "catalog",
+    "Config": "config",
+    "load_config": "config",
+    **dict.fromkeys(("ConfigError", "FormulaError", "InputError", "PluginError", "VqrError"), "errors"),
+    "Findings": "findings",
+    **dict.fromkeys(
+        ("Check", "Finding", "Indicator", "Metric", "Provenance", "Reader", "Table", "Value", "Writer"),
+        "model",
+    ),
+    **dict.fromkeys(("DEFAULT_PLUGINS", "build_catalog", "make_plugin_manager"), "pluginmanager"),
+    "Result": "result",
+    "Values": "values",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'vqr_metrics' has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{module}", __name__), name)
+
 
 __all__ = [
     "DEFAULT_PLUGINS",
@@ -30,6 +57,7 @@ __all__ = [
     "Config",
     "ConfigError",
     "Finding",
+    "Findings",
     "FormulaError",
     "Indicator",
     "InputError",
@@ -40,8 +68,10 @@ __all__ = [
     "Result",
     "Table",
     "Value",
+    "Values",
     "VqrError",
     "Writer",
+    "__version__",
     "build_catalog",
     "load_config",
     "make_plugin_manager",

@@ -5,24 +5,30 @@ inputs → readers → dataset → metrics → checks → scoring → Result
 
 from __future__ import annotations
 
+import io
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import IO, Any
 
 import attrs
 import pluggy
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import scoring
 from .catalog import Catalog
 from .config import Config, load_config
-from .dataset import Dataset, build_dataset
+from .dataset import build_dataset
 from .declarative import declarations_plugin
 from .engine import evaluate_metrics, run_checks
-from .errors import ConfigError, InputError, PluginError, guarded
-from .model import Finding, InputSpec, Reader, ReadOutput, Value, Writer
+from .errors import ConfigError, InputError, PluginError, VqrError, guarded
+from .findings import FindingBuilder, Findings
+from .model import Finding, InputSpec, Reader, ReadOutput, Writer
 from .names import did_you_mean
 from .pluginmanager import DEFAULT_PLUGINS, build_catalog, make_plugin_manager
 from .result import Result, summarize
+from .values import collect_values
 
 
 def plugin_manager_for(
@@ -115,35 +121,50 @@ def writer_of(catalog: Catalog, fmt: str, source: str) -> Writer:
     return writer
 
 
-def run(config: Config | str | Path, *, plugin_manager: pluggy.PluginManager | None = None) -> Result:
-    """Run a config (a :class:`Config` or the path of a TOML file)."""
+def run(
+    config: Config | str | Path,
+    *,
+    data: Any = None,
+    plugin_manager: pluggy.PluginManager | None = None,
+) -> Result:
+    """Run a config (a :class:`Config` or the path of a TOML file).
+
+    ``data`` adds inputs held in memory: a pandas, polars or Arrow frame in
+    the long or wide layout, or a mapping of names to frames (the name is
+    what provenance cites; a lone frame is ``<data>``)."""
     if not isinstance(config, Config):
         config = load_config(config)
+    if data is not None:
+        frames = data.items() if isinstance(data, Mapping) else [("<data>", data)]
+        extra = [InputSpec(path=str(name), format="frame", options={"data": f}) for name, f in frames]
+        config = attrs.evolve(config, inputs=(*config.inputs, *extra))
     catalog = prepare(config, plugin_manager)
     plan = scoring.prepare_scoring(config, catalog)
     outputs = [read_input(spec, catalog) for spec in config.inputs]
-    figures = [fig for out in outputs for fig in out.figures]
-    findings: list[Finding] = [f for out in outputs for f in out.findings]
-    dataset, merge_findings = build_dataset(figures, catalog, _attributes(config.inputs, outputs))
-    findings += merge_findings
-    findings += evaluate_metrics(dataset, catalog)
+    cells = sum(out.cells for out in outputs)
+    figure_count = sum(out.figures.num_rows for out in outputs)
+    findings = FindingBuilder()
+    for out in outputs:
+        findings.extend(out.findings)
+    attributes = _attributes(config.inputs, outputs)
+    figures = pa.concat_tables([out.figures for out in outputs]) if outputs else ()
+    outputs.clear()  # from here on the dataset holds what the figures said
+    dataset, merge_findings = build_dataset(figures, catalog, attributes)
+    del figures
+    findings.extend(merge_findings)
+    findings.extend(evaluate_metrics(dataset, catalog))
     try:
-        findings += run_checks(dataset, catalog, config.checks, config.disabled_checks)
+        findings.extend(run_checks(dataset, catalog, config.checks, config.disabled_checks))
     except ConfigError as exc:  # a check rejecting the value of its option
         raise ConfigError(f"{config.source}: {exc}") from None
     outcome = plan.run(dataset)
-    findings += outcome.findings
+    findings.extend(outcome.findings)
     values = collect_values(dataset, catalog)
-    summary = summarize(
-        [spec.path for spec in config.inputs],
-        sum(out.cells for out in outputs),
-        len(figures),
-        values,
-        findings,
-    )
+    found = findings.build()
+    summary = summarize([spec.path for spec in config.inputs], cells, figure_count, values, found)
     return Result(
-        values=tuple(values),
-        findings=tuple(findings),
+        values=values,
+        findings=found,
         summary=summary,
         scorecards=tuple(outcome.scorecards),
         compliance=tuple(outcome.compliance),
@@ -152,18 +173,37 @@ def run(config: Config | str | Path, *, plugin_manager: pluggy.PluginManager | N
     )
 
 
-def render(result: Result, fmt: str) -> str | bytes:
-    """The result in output format ``fmt`` (a writer id)."""
+def write(result: Result, fmt: str, out: IO[bytes]) -> None:
+    """Write the result in output format ``fmt`` (a writer id) to the binary stream ``out``."""
     assert result.catalog is not None
     writer: Writer = writer_of(result.catalog, fmt, "--format")
     origin = result.catalog.origins[("writer", writer.id)]
-    data = guarded(f"writer {writer.id!r} ({origin})", writer.write, result)
-    expected = bytes if writer.binary else str
-    if not isinstance(data, expected):
-        raise PluginError(
-            f"writer {writer.id!r} ({origin}) returned {type(data).__name__}, not {expected.__name__}"
-        )
-    return data
+
+    def writing(result: Result, out: IO[bytes]) -> None:
+        try:
+            writer.write(result, out)
+        except OSError as exc:  # the stream failed (full disk, closed pipe): not the plugin's fault
+            raise _StreamFailed(exc) from None
+
+    try:
+        guarded(f"writer {writer.id!r} ({origin})", writing, result, out)
+    except _StreamFailed as failed:
+        raise failed.error from None
+
+
+class _StreamFailed(VqrError):
+    def __init__(self, error: OSError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def render(result: Result, fmt: str) -> str | bytes:
+    """The result in output format ``fmt``, in memory: text for text formats."""
+    assert result.catalog is not None
+    buffer = io.BytesIO()
+    write(result, fmt, buffer)
+    data = buffer.getvalue()
+    return data if writer_of(result.catalog, fmt, "--format").binary else data.decode("utf-8")
 
 
 def reader_for(spec: InputSpec, catalog: Catalog) -> Reader:
@@ -201,20 +241,21 @@ def reader_for(spec: InputSpec, catalog: Catalog) -> Reader:
 
 def read_input(spec: InputSpec, catalog: Catalog) -> ReadOutput:
     path = Path(spec.path)
-    if path.is_dir():
+    in_memory = "data" in spec.options
+    if path.is_dir() and not in_memory:
         raise InputError(f"input {spec.path} is a folder, not a file")
-    if not path.is_file():
+    if not path.is_file() and not in_memory:
         raise InputError(f"input {spec.path} does not exist")
     reader = reader_for(spec, catalog)
     origin = catalog.origins[("reader", reader.id)]
     out = guarded(f"reader {reader.id!r} ({origin}) on {spec.path}", reader.read, spec, catalog)
     if not isinstance(out, ReadOutput):
         raise PluginError(f"reader {reader.id!r} ({origin}) returned {type(out).__name__}, not a ReadOutput")
-    accounted = len(out.figures) + sum(1 for f in out.findings if f.cell)
-    if out.cells != accounted:
+    values, cell_findings = out.figures.num_rows, out.findings.cell_count()
+    if out.cells != values + cell_findings:
         raise PluginError(
             f"reader {reader.id!r} ({origin}) lost track of cells in {spec.path}: it read {out.cells} "
-            f"but returned {len(out.figures)} values and {accounted - len(out.figures)} cell findings"
+            f"but returned {values} values and {cell_findings} cell findings"
         )
     if spec.entity:
         out = _as_one_entity(out, spec)
@@ -239,11 +280,21 @@ def _as_one_entity(out: ReadOutput, spec: InputSpec) -> ReadOutput:
                         entity=spec.entity,
                     )
                 )
+    figures = out.figures.set_column(
+        out.figures.schema.get_field_index("entity"),
+        "entity",
+        pa.array([spec.entity] * out.figures.num_rows, pa.string()),
+    )
+    table = out.findings.to_arrow()
+    column = table.schema.get_field_index("entity")
+    entity = pc.if_else(pc.is_null(table["entity"]), table["entity"], pa.scalar(spec.entity))
+    findings = FindingBuilder()
+    findings.extend(Findings(table.set_column(column, "entity", entity)))
+    findings.extend(notes)
     return attrs.evolve(
         out,
-        figures=[attrs.evolve(f, entity=spec.entity) for f in out.figures],
-        findings=[attrs.evolve(f, entity=spec.entity) if f.entity is not None else f for f in out.findings]
-        + notes,
+        figures=figures,
+        findings=findings.build(),
         entities={spec.entity: merged} if out.entities else {},
     )
 
@@ -260,7 +311,7 @@ def _attributes(specs: Iterable[InputSpec], outputs: Iterable[ReadOutput]) -> di
     """Entity attributes (level, type) from the readers, then the config."""
     attributes: dict[str, dict[str, str]] = {}
     for spec, out in zip(specs, outputs, strict=True):
-        entities = set(out.entities) | {f.entity for f in out.figures}
+        entities = set(out.entities) | set(out.figures["entity"].unique().to_pylist())
         for entity in entities:
             attrs_of = attributes.setdefault(entity, {})
             attrs_of.update(out.entities.get(entity, {}))
@@ -271,39 +322,4 @@ def _attributes(specs: Iterable[InputSpec], outputs: Iterable[ReadOutput]) -> di
     return attributes
 
 
-def collect_values(dataset: Dataset, catalog: Catalog) -> list[Value]:
-    """Every non-null value of the dataset, inputs first, then derived,
-    each in catalog order."""
-    values: list[Value] = []
-    order = [k for k in catalog.indicators if k in dataset.columns and k not in dataset.derived]
-    order += [k for k in catalog.metric_order() if k in dataset.columns]
-    order += [k for k in dataset.columns if k not in set(order)]
-    for key in order:
-        column = dataset.columns[key]
-        item = catalog.get(key)
-        derived = key in dataset.derived
-        label = catalog.label(key)
-        imputed = dataset.imputed.get(key)
-        for i, (entity, year) in enumerate(dataset.rows):
-            x = float(column[i])
-            if math.isnan(x):
-                continue
-            values.append(
-                Value(
-                    entity=entity,
-                    year=year,
-                    key=key,
-                    name=item.name,
-                    unit=item.unit,
-                    value=x,
-                    derived=derived,
-                    provenance=dataset.provenance(i, key),
-                    imputed=bool(imputed[i]) if imputed is not None else False,
-                    label=label,
-                    conflicted=dataset.in_conflict(key, i),
-                )
-            )
-    return values
-
-
-__all__ = ["plugin_manager_for", "prepare", "read_input", "reader_for", "render", "run"]
+__all__ = ["plugin_manager_for", "prepare", "read_input", "reader_for", "render", "run", "write"]

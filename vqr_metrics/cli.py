@@ -11,18 +11,20 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Mapping, Sequence
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
-import attrs
-from tabulate import tabulate
-
-from .api import output_format, plugin_manager_for, prepare, render, run
-from .config import Config, load_config
+from . import __version__
 from .errors import VqrError
-from .pluginmanager import build_catalog, plugin_infos
+
+if TYPE_CHECKING:
+    from .config import Config
 
 PROG = "vqr-score"
+# Nothing heavy is imported at start-up: --version and --help answer at once;
+# pyarrow, numpy and the plugins load when a command needs them.
 
 
 def _run_parser() -> argparse.ArgumentParser:
@@ -31,6 +33,7 @@ def _run_parser() -> argparse.ArgumentParser:
         description="Compute, check and score vocational-education quality report tables. "
         f"Use '{PROG} plugins' to list the plugins.",
     )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     parser.add_argument("config", help="the TOML config file")
     parser.add_argument("--format", "-f", help="output format (overrides [output] format)")
     parser.add_argument("--output", "-o", help="output file (overrides [output] path; - for stdout)")
@@ -55,6 +58,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args[:1] == ["plugins"]:
             return _plugins(_plugins_parser().parse_args(args[1:]))
         return _score(_run_parser().parse_args(args))
+    except BrokenPipeError:  # stdout closed early (| head): nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except VqrError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -63,6 +69,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _score(ns: argparse.Namespace) -> int:
+    import attrs
+
+    from .api import output_format, run, write
+    from .config import load_config
+
     config = load_config(ns.config)
     to_stdout = ns.output == "-"
     config = config.with_output(ns.format, None if to_stdout else ns.output)
@@ -73,23 +84,51 @@ def _score(ns: argparse.Namespace) -> int:
     result = run(config)
     assert result.catalog is not None
     from_suffix = ns.format is None and ns.output not in (None, "-")
-    data = render(result, output_format(result.catalog, config, prefer_suffix=from_suffix))
+    fmt = output_format(result.catalog, config, prefer_suffix=from_suffix)
     if config.output.path:
         path = Path(config.output.path)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(data, bytes):
-                path.write_bytes(data)
-            else:
-                path.write_text(data, encoding="utf-8")
-        except OSError as exc:
-            raise VqrError(f"cannot write output {path}: {exc.strerror or exc}") from None
+        _write_file(path, lambda out: write(result, fmt, out))
         print(f"{PROG}: wrote {path}", file=sys.stderr)
-    elif isinstance(data, bytes):
-        sys.stdout.buffer.write(data)
+    elif _utf8_stdout() or result.catalog.items["writer"][fmt].binary:
+        try:
+            write(result, fmt, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise VqrError(f"cannot write to standard output: {exc.strerror or exc}") from None
     else:
+        from .api import render
+
+        data = render(result, fmt)
+        assert isinstance(data, str)
         _print_text(data)
     return _exit_status(result.summary.findings, ns.fail_on)
+
+
+def _utf8_stdout() -> bool:
+    return (sys.stdout.encoding or "").lower().replace("-", "").replace("_", "") == "utf8"
+
+
+def _write_file(path: Path, writing: Callable[[IO[bytes]], None]) -> None:
+    """Write through a temporary file in the same folder, renamed into place:
+    an existing output is never left half-overwritten."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise VqrError(f"cannot write output {path}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "wb") as out:
+            writing(out)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, path)
+    except OSError as exc:
+        raise VqrError(f"cannot write output {path}: {exc.strerror or exc}") from None
+    finally:
+        if os.path.exists(temp):
+            os.unlink(temp)
 
 
 def _print_text(text: str) -> None:
@@ -123,6 +162,12 @@ def _exit_status(counts: Mapping[str, int], fail_on: str) -> int:
 
 
 def _plugins(ns: argparse.Namespace) -> int:
+    from tabulate import tabulate
+
+    from .api import plugin_manager_for, prepare
+    from .config import Config, load_config
+    from .pluginmanager import build_catalog, plugin_infos
+
     config = load_config(ns.config) if ns.config else Config()
     pm = plugin_manager_for(config)
     catalog = prepare(config, pm) if ns.config else build_catalog(pm)

@@ -2,17 +2,25 @@
 
 A reader hands each cell that should hold a figure to :class:`Collector`;
 the cell becomes exactly one figure or one finding, and the collector
-counts it, so a run can prove that nothing was lost.
+counts it, so a run can prove that nothing was lost.  Figures and findings
+are kept as columns: a reader with a vectorised fast path (CSV, Parquet)
+hands whole batches to :meth:`Collector.batch` and only its odd cells to
+:meth:`Collector.cell`.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
+import pyarrow as pa
+
+from .arrow import FIGURES, figures_table
 from .catalog import Catalog
 from .cells import parse_cell
 from .errors import FormulaError
-from .model import Figure, Finding, InputSpec, Provenance, ReadOutput, Severity
+from .findings import FindingBuilder
+from .model import Finding, InputSpec, Provenance, ReadOutput, Severity
 from .names import unit_factor
 
 _BRACKETED_UNIT = re.compile(r"^(.+?)\s*[（(]\s*([^（）()]+?)\s*[)）]\s*$")
@@ -24,8 +32,10 @@ class Collector:
     def __init__(self, catalog: Catalog, spec: InputSpec) -> None:
         self.catalog = catalog
         self.spec = spec
-        self.figures: list[Figure] = []
-        self.findings: list[Finding] = []
+        self._columns: dict[str, list[Any]] = {f.name: [] for f in FIGURES}
+        self._batches: list[pa.Table] = []
+        self._findings = FindingBuilder()
+        self.figure_count = 0
         self.cells = 0
         self.entities: dict[str, dict[str, str]] = {}
         self.header_units: dict[str, str] = {}  # header as printed -> the unit in its brackets
@@ -160,7 +170,35 @@ class Collector:
                     provenance=(provenance,),
                 )
             )
-        self.figures.append(Figure(entity, year, key, cell.value * (factor or 1.0), provenance))
+        self._figure(entity, year, key, cell.value * (factor or 1.0), provenance)
+
+    def _figure(self, entity: str, year: int, key: str, value: float, p: Provenance) -> None:
+        self.figure_count += 1
+        for name, item in (
+            ("entity", entity),
+            ("year", year),
+            ("key", key),
+            ("value", value),
+            ("file", p.file),
+            ("line", p.line),
+            ("raw", p.raw),
+            ("table", p.table),
+            ("column", p.column),
+        ):
+            self._columns[name].append(item)
+
+    def batch(self, figures: pa.Table, cells: int | None = None) -> None:
+        """Figures parsed in bulk (a table of the :data:`~vqr_metrics.arrow.FIGURES`
+        layout), each standing for one cell unless ``cells`` says otherwise."""
+        self._flush()
+        self._batches.append(figures)
+        self.figure_count += figures.num_rows
+        self.cells += figures.num_rows if cells is None else cells
+
+    def _flush(self) -> None:
+        if self._columns["key"]:
+            self._batches.append(figures_table(self._columns))
+            self._columns = {f.name: [] for f in FIGURES}
 
     def unknown(
         self,
@@ -188,7 +226,7 @@ class Collector:
         expected: str | float | None = None,
         actual: str | float | None = None,
     ) -> None:
-        self.findings.append(
+        self._findings.add(
             Finding(
                 severity=severity,
                 rule=rule,
@@ -206,7 +244,14 @@ class Collector:
 
     def note(self, finding: Finding) -> None:
         """A finding about the input that stands for no cell (a header, a table)."""
-        self.findings.append(finding)
+        self._findings.add(finding)
+
+    def figure_entities(self) -> set[str]:
+        """The entities the figures read so far belong to."""
+        self._flush()
+        return {e for t in self._batches for e in t["entity"].unique().to_pylist()}
 
     def output(self) -> ReadOutput:
-        return ReadOutput(self.figures, self.findings, self.cells, self.entities)
+        self._flush()
+        figures = pa.concat_tables(self._batches) if self._batches else FIGURES.empty_table()
+        return ReadOutput(figures, self._findings.build(), self.cells, self.entities)

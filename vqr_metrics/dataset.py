@@ -1,80 +1,127 @@
-"""The columnar dataset: entity-year rows × indicator columns.
+"""The columnar dataset: an entity-year index × one float64 column per indicator and metric.
 
-Figures from every reader are merged here: one value per (entity, year,
-canonical indicator).  When two sources report the same quantity (a body
+Figures from every reader are merged here, column-wise: one value per (entity,
+year, canonical indicator).  When two sources report the same quantity (a body
 table and its appendix twin, or twin rows declared with ``same_as``) and
 disagree beyond print rounding, the conflict becomes a finding naming both
-sources and both values.
+sources and both values.  Only such duplicated cells take a slow path.
+
+Provenance is one Arrow table, sorted by key and row, so a value's sources are
+a slice of it; conflicted and imputed flags are boolean arrays per column.
 """
 
 from __future__ import annotations
 
 import math
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
-import attrs
 import numpy as np
 import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from .arrow import PROVENANCE, as_figures, figure_objects, full_raw, provenance_objects
 from .catalog import Catalog
 from .model import Figure, Finding, Provenance
 
 Column = npt.NDArray[np.float64]
+Mask = npt.NDArray[np.bool_]
+
+_PROVENANCE_COLUMNS = ("file", "line", "raw", "table", "column")
 
 
-@attrs.define
 class Dataset:
-    """Rows are ``(entity, year)``; ``columns`` map keys to float columns with
-    NaN for missing.  Mutable only while the engine adds derived columns."""
+    """Rows are ``(entity, year)`` pairs held as two arrays (entity codes into
+    ``entity_names``, years); ``columns`` map keys to float columns, NaN for
+    missing.  Stages change it only through its methods."""
 
-    rows: list[tuple[str, int]]
-    columns: dict[str, Column] = attrs.field(factory=dict)
-    # Per column, per row: the sources of the value.  One reference a cell
-    # (a single source is stored bare) keeps large datasets near their raw size.
-    sources: dict[str, list[Provenance | tuple[Provenance, ...] | None]] = attrs.field(factory=dict)
-    attributes: dict[str, dict[str, str]] = attrs.field(factory=dict)
-    derived: set[str] = attrs.field(factory=set)
-    imputed: dict[str, npt.NDArray[np.bool_]] = attrs.field(factory=dict)
-    # Rows of a key whose sources disagree (source_conflict), and of every
-    # derived value computed from such a figure: they stay visible as such.
-    conflicted: dict[str, set[int]] = attrs.field(factory=dict)
+    def __init__(
+        self,
+        rows: Sequence[tuple[str, int]] = (),
+        columns: Mapping[str, Column] | None = None,
+        attributes: Mapping[str, Mapping[str, str]] | None = None,
+        *,
+        index: tuple[Sequence[str], npt.NDArray[np.int32], npt.NDArray[np.int32]] | None = None,
+    ) -> None:
+        if index is None:
+            names = list(dict.fromkeys(entity for entity, _ in rows))
+            code = {name: i for i, name in enumerate(names)}
+            index = (
+                names,
+                np.array([code[e] for e, _ in rows], dtype=np.int32),
+                np.array([y for _, y in rows], dtype=np.int32),
+            )
+        self.entity_names: list[str] = list(index[0])
+        self.entity_codes: npt.NDArray[np.int32] = index[1]
+        self.row_years: npt.NDArray[np.int32] = index[2]
+        self.columns: dict[str, Column] = dict(columns or {})
+        self.attributes: dict[str, dict[str, str]] = {k: dict(v) for k, v in (attributes or {}).items()}
+        self.derived: set[str] = set()
+        self.imputed: dict[str, Mask] = {}
+        # Rows of a key whose sources disagree (source_conflict), and of every
+        # derived value computed from such a figure: they stay visible as such.
+        self.conflicted: dict[str, Mask] = {}
+        self._sources: pa.Table | None = None  # provenance, sorted by key then row
+        self._segments: dict[str, tuple[int, int]] = {}
+        self._source_rows: npt.NDArray[np.int32] = np.zeros(0, dtype=np.int32)
+        self._rows: list[tuple[str, int]] | None = None
+
+    # --- the index -----------------------------------------------------------
 
     @property
     def size(self) -> int:
-        return len(self.rows)
+        return len(self.row_years)
 
-    def in_conflict(self, key: str, i: int) -> bool:
-        """Whether row ``i`` of ``key`` rests on sources that disagree."""
-        return i in self.conflicted.get(key, ())
+    @property
+    def rows(self) -> list[tuple[str, int]]:
+        """The rows as ``(entity, year)`` tuples (made once, for slow paths)."""
+        if self._rows is None:
+            names = self.entity_names
+            self._rows = [
+                (names[c], y)
+                for c, y in zip(self.entity_codes.tolist(), self.row_years.tolist(), strict=True)
+            ]
+        return self._rows
 
-    def provenance(self, i: int, key: str) -> tuple[Provenance, ...]:
-        """Where the value of row ``i``, column ``key`` was read (empty if derived)."""
-        found = self.sources.get(key)
-        cell = found[i] if found is not None else None
-        if cell is None:
-            return ()
-        return cell if isinstance(cell, tuple) else (cell,)
-
-    def column(self, key: str) -> Column:
-        """The column for ``key``; all-NaN when nothing reported it."""
-        found = self.columns.get(key)
-        return found if found is not None else np.full(self.size, np.nan)
+    def entity_column(self) -> pa.Array:
+        """Each row's entity, as an Arrow dictionary column."""
+        return pa.DictionaryArray.from_arrays(
+            pa.array(self.entity_codes, pa.int32()), pa.array(self.entity_names, pa.string())
+        )
 
     def index(self) -> dict[tuple[str, int], int]:
         return {row: i for i, row in enumerate(self.rows)}
 
     def prev_index(self) -> npt.NDArray[np.intp]:
         """For each row, the row of the same entity one year earlier, or -1."""
-        where = self.index()
-        return np.array([where.get((entity, year - 1), -1) for entity, year in self.rows], dtype=np.intp)
+        if not self.size:
+            return np.zeros(0, dtype=np.intp)
+        years = self.row_years.astype(np.int64)
+        span = int(years.max() - years.min()) + 2
+        code = self.entity_codes.astype(np.int64) * span + (years - years.min() + 1)
+        order = np.argsort(code, kind="stable")
+        wanted = code - 1
+        at = np.searchsorted(code[order], wanted)
+        at_clipped = np.minimum(at, self.size - 1)
+        found = code[order][at_clipped] == wanted
+        return np.where(found, order[at_clipped], -1).astype(np.intp)
 
     def years(self) -> list[int]:
-        return sorted({year for _, year in self.rows})
+        return sorted(set(np.unique(self.row_years).tolist()))
 
     def entities(self) -> list[str]:
-        return list(dict.fromkeys(entity for entity, _ in self.rows))
+        """Entities in row order of first appearance."""
+        seen = np.unique(self.entity_codes, return_index=True)
+        return [self.entity_names[int(c)] for c in seen[0][np.argsort(seen[1])]]
+
+    # --- values ---------------------------------------------------------------
+
+    def column(self, key: str) -> Column:
+        """The column for ``key``; all-NaN when nothing reported it."""
+        found = self.columns.get(key)
+        return found if found is not None else np.full(self.size, np.nan)
 
     def value(self, entity: str, year: int, key: str) -> float | None:
         i = self.index().get((entity, year))
@@ -82,6 +129,79 @@ class Dataset:
             return None
         v = float(self.columns[key][i].item())
         return None if math.isnan(v) else v
+
+    def set_column(self, key: str, values: Column, *, derived: bool) -> None:
+        self.columns[key] = values
+        if derived:
+            self.derived.add(key)
+
+    def impute(self, key: str, row: int, value: float) -> None:
+        """Fill an empty cell with a value a scorecard imputed, flagged."""
+        column = self.columns.setdefault(key, np.full(self.size, np.nan))
+        mask = self.imputed.setdefault(key, np.zeros(self.size, dtype=bool))
+        if np.isnan(column[row]):
+            column[row] = value
+            mask[row] = True
+
+    def mark_conflicted(self, key: str, rows: Mask) -> None:
+        if rows.any():
+            self.conflicted[key] = rows
+
+    def in_conflict(self, key: str, i: int) -> bool:
+        """Whether row ``i`` of ``key`` rests on sources that disagree."""
+        found = self.conflicted.get(key)
+        return bool(found[i]) if found is not None else False
+
+    # --- provenance -------------------------------------------------------------
+
+    def provenance(self, i: int, key: str) -> tuple[Provenance, ...]:
+        """Where the value of row ``i``, column ``key`` was read (empty if derived)."""
+        seg = self._segments.get(key)
+        if seg is None or self._sources is None:
+            return ()
+        lo, hi = seg
+        rows = self._source_rows[lo:hi]
+        start, stop = np.searchsorted(rows, i, "left"), np.searchsorted(rows, i, "right")
+        if start == stop:
+            return ()
+        part = self._sources.slice(lo + int(start), int(stop - start))
+        return provenance_objects(_structs(part).to_pylist())
+
+    def provenance_lists(self, key: str, rows: npt.NDArray[np.intp]) -> pa.Array:
+        """The sources of each of ``rows`` (ascending, every row with a source
+        among them) of ``key``, as a list-of-structs column."""
+        seg = self._segments.get(key)
+        counts = np.zeros(len(rows), dtype=np.int32)
+        child: pa.Array = pa.array([], PROVENANCE)
+        if seg is not None and self._sources is not None:
+            lo, hi = seg
+            per_row = np.bincount(self._source_rows[lo:hi], minlength=self.size)
+            counts = per_row[rows].astype(np.int32)
+            child = _structs(self._sources.slice(lo, hi - lo))
+        offsets = np.concatenate([[0], np.cumsum(counts, dtype=np.int64)]).astype(np.int32)
+        return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), child)
+
+    def set_sources(self, sources: pa.Table, keys: Sequence[str]) -> None:
+        """Provenance rows ``(key_id, row, value, file, line, raw, table, column)``
+        sorted by key id then row; ``keys`` names the key ids."""
+        ids = sources["key_id"].to_numpy()
+        self._source_rows = sources["row"].to_numpy().astype(np.int32)
+        self._sources = sources.drop_columns(["key_id", "row"])
+        bounds = np.searchsorted(ids, np.arange(len(keys) + 1))
+        self._segments = {
+            key: (int(bounds[k]), int(bounds[k + 1]))
+            for k, key in enumerate(keys)
+            if bounds[k + 1] > bounds[k]
+        }
+
+
+def _structs(part: pa.Table) -> pa.Array:
+    """Provenance structs of a slice of the sources table, raw text filled in."""
+    part = part.combine_chunks()
+    raw = full_raw(part["raw"], part["value"])
+    arrays = [raw if name == "raw" else part[name] for name in _PROVENANCE_COLUMNS]
+    chunks = [a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a for a in arrays]
+    return pa.StructArray.from_arrays(chunks, fields=list(PROVENANCE))
 
 
 def decimals(raw: str) -> int:
@@ -98,37 +218,106 @@ def rounding_tolerance(a: Provenance, b: Provenance) -> float:
 
 
 def build_dataset(
-    figures: Iterable[Figure],
+    figures: pa.Table | Iterable[Any],
     catalog: Catalog,
     attributes: Mapping[str, Mapping[str, str]] | None = None,
 ) -> tuple[Dataset, list[Finding]]:
-    """Merge figures into a dataset; conflicting sources become findings."""
-    grouped: dict[tuple[str, int, str], list[Figure]] = defaultdict(list)
-    for fig in figures:
-        grouped[(fig.entity, fig.year, catalog.canonical(fig.key))].append(fig)
-    rows = sorted({(entity, year) for entity, year, _ in grouped}, key=lambda r: (r[0], r[1]))
-    dataset = Dataset(rows=rows, attributes={k: dict(v) for k, v in (attributes or {}).items()})
-    index = dataset.index()
+    """Merge figures (a figures table, or :class:`Figure` objects) into a
+    dataset; conflicting sources become findings."""
+    table = as_figures(figures).combine_chunks()
+    n = table.num_rows
+    if not n:
+        dataset = Dataset(attributes=attributes)
+        for entity in dataset.attributes:
+            dataset.attributes.setdefault(entity, {})
+        return dataset, []
+    entity_enc = pc.dictionary_encode(table["entity"]).chunk(0)
+    names = entity_enc.dictionary.to_pylist()
+    order = sorted(range(len(names)), key=names.__getitem__)
+    rank = np.empty(len(names), dtype=np.int64)
+    rank[order] = np.arange(len(names))
+    ecode = rank[entity_enc.indices.to_numpy()]
+    years = table["year"].to_numpy().astype(np.int64)
+    ymin = int(years.min())
+    span = int(years.max()) - ymin + 1
+    unique_rows, row_of = np.unique(ecode * span + (years - ymin), return_inverse=True)
+    dataset = Dataset(
+        attributes=attributes,
+        index=(
+            [names[i] for i in order],
+            (unique_rows // span).astype(np.int32),
+            (unique_rows % span + ymin).astype(np.int32),
+        ),
+    )
+    key_enc = pc.dictionary_encode(table["key"]).chunk(0)
+    canon_names = [catalog.canonical(k) for k in key_enc.dictionary.to_pylist()]
+    canon_keys = list(dict.fromkeys(canon_names))
+    canon_id = np.array([canon_keys.index(c) for c in canon_names], dtype=np.int64)
+    key_of = canon_id[key_enc.indices.to_numpy()]
+    # Columns in the order their key first appears among the figures.
+    firsts = np.unique(key_of, return_index=True)
+    appearance = [canon_keys[int(k)] for k in firsts[0][np.argsort(firsts[1])]]
+    sort = np.lexsort((np.arange(n), row_of, key_of))
+    sorted_keys, sorted_rows = key_of[sort], row_of[sort]
+    values = table["value"].to_numpy()
+    bounds = np.searchsorted(sorted_keys, np.arange(len(canon_keys) + 1))
+    columns: dict[str, Column] = {}
+    for k, key in enumerate(canon_keys):
+        lo, hi = int(bounds[k]), int(bounds[k + 1])
+        column = np.full(dataset.size, np.nan)
+        column[sorted_rows[lo:hi]] = values[sort[lo:hi]]
+        columns[key] = column
+    for key in appearance:
+        dataset.set_column(key, columns[key], derived=False)
+    group = sorted_keys * dataset.size + sorted_rows
+    starts = np.flatnonzero(np.concatenate([[True], group[1:] != group[:-1]]))
+    counts = np.diff(np.concatenate([starts, [n]]))
+    findings = _merge_duplicates(table, catalog, dataset, sort, starts, counts)
+    sources = table.select(["value", *_PROVENANCE_COLUMNS]).take(pa.array(sort))
+    sources = sources.add_column(0, "row", pa.array(sorted_rows.astype(np.int32)))
+    dataset.set_sources(sources.add_column(0, "key_id", pa.array(sorted_keys)), canon_keys)
+    for entity in dataset.entity_names:
+        dataset.attributes.setdefault(entity, {})
+    return dataset, findings
+
+
+def _merge_duplicates(
+    table: pa.Table,
+    catalog: Catalog,
+    dataset: Dataset,
+    sort: npt.NDArray[np.intp],
+    starts: npt.NDArray[np.intp],
+    counts: npt.NDArray[np.intp],
+) -> list[Finding]:
+    """The slow path: cells printed more than once.  The kept figure wins the
+    column; every other one that disagrees beyond rounding is a finding.
+    Groups are visited in the order their first figure was read."""
+    dup = counts > 1
+    groups = sorted(zip(sort[starts[dup]].tolist(), starts[dup].tolist(), counts[dup].tolist(), strict=True))
     findings: list[Finding] = []
-    for (entity, year, key), figs in grouped.items():
+    conflicted: dict[str, Mask] = {}
+    where = dataset.index() if groups else {}
+    for _, start, count in groups:
+        figs = _figures_at(table, sort[start : start + count])
+        key = catalog.canonical(figs[0].key)
         kept = _choose(figs, key)
+        entity, year = kept.entity, kept.year
+        row = where[(entity, year)]
         for other in figs:
             if other is kept:
                 continue
             tol = rounding_tolerance(kept.provenance, other.provenance)
             if abs(kept.value - other.value) > tol:
                 findings.append(_conflict(catalog, entity, year, key, kept, other, tol))
-                dataset.conflicted.setdefault(key, set()).add(index[(entity, year)])
-        column = dataset.columns.get(key)
-        if column is None:
-            column = dataset.columns[key] = np.full(len(rows), np.nan)
-            dataset.sources[key] = [None] * len(rows)
-        i = index[(entity, year)]
-        column[i] = kept.value
-        dataset.sources[key][i] = figs[0].provenance if len(figs) == 1 else tuple(f.provenance for f in figs)
-    for entity in dataset.entities():
-        dataset.attributes.setdefault(entity, {})
-    return dataset, findings
+                conflicted.setdefault(key, np.zeros(dataset.size, dtype=bool))[row] = True
+        dataset.columns[key][row] = kept.value
+    for key, mask in conflicted.items():
+        dataset.mark_conflicted(key, mask)
+    return findings
+
+
+def _figures_at(table: pa.Table, rows: npt.NDArray[np.intp]) -> list[Figure]:
+    return figure_objects(table.take(pa.array(rows)))
 
 
 def _choose(figs: list[Figure], key: str) -> Figure:

@@ -6,26 +6,27 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-import attrs
 import numpy as np
+import numpy.typing as npt
 
 from . import formula as formula_mod
 from .catalog import Catalog
 from .dataset import Dataset
 from .errors import PluginError, guarded
+from .findings import FindingBuilder, Findings
 from .model import CheckContext, Finding
 
 
-def evaluate_metrics(dataset: Dataset, catalog: Catalog) -> list[Finding]:
+def evaluate_metrics(dataset: Dataset, catalog: Catalog) -> Findings:
     """Add one column per metric; report the nulls that need explaining.
 
     A null caused by a zero denominator is a warning; one caused by a missing
     input is info, and only when some input of that row was reported (a row
     with none of the inputs simply has nothing to compute).
     """
-    findings: list[Finding] = []
+    out = FindingBuilder()
     prev_index = dataset.prev_index()
-    years = np.array([year for _, year in dataset.rows], dtype=np.int64)
+    years = dataset.row_years
     unique_years = [int(y) for y in np.unique(years)]
     for key in catalog.metric_order():
         metric = catalog.metrics[key]
@@ -38,93 +39,97 @@ def evaluate_metrics(dataset: Dataset, catalog: Catalog) -> list[Finding]:
         ev = formula_mod.evaluate(parsed, column, dataset.size, prev_index)
         applies = np.isin(years, [y for y in unique_years if metric.applies_to(y)])
         values = np.where(applies, ev.values, np.nan)
-        dataset.columns[key] = values
-        dataset.derived.add(key)
-        _propagate_conflicts(dataset, key, set(deps.values()), parsed.uses_prev, prev_index)
-        present = np.zeros(dataset.size, dtype=bool)
-        for dep in set(deps.values()):
-            present |= ~np.isnan(dataset.column(dep))
-        null = np.isnan(values) & applies & present & ~ev.no_prev
-        explained = [_null_finding(dataset, catalog, key, int(i), ev) for i in np.flatnonzero(null)]
-        findings += _summarize_missing([f for f in explained if f is not None], dataset, catalog, key)
-    return findings
+        dataset.set_column(key, values, derived=True)
+        unique_deps = list(dict.fromkeys(deps.values()))
+        _propagate_conflicts(dataset, key, unique_deps, parsed.uses_prev, prev_index)
+        absent = np.vstack(
+            [np.isnan(dataset.column(dep)) for dep in unique_deps] or [np.ones(len(years), bool)]
+        )
+        null = np.isnan(values) & applies & ~absent.all(axis=0) & ~ev.no_prev
+        _explain_nulls(out, dataset, catalog, key, np.flatnonzero(null), absent, ev, unique_deps)
+    return out.build()
 
 
-def _summarize_missing(
-    findings: list[Finding], dataset: Dataset, catalog: Catalog, key: str
-) -> list[Finding]:
-    """One finding instead of one per entity when a metric misses the same
-    inputs for every entity of a year: the table was not supplied at all."""
-    per_year: dict[tuple[int | None, tuple[str, ...]], list[Finding]] = {}
-    for f in findings:
-        if f.rule == "missing_input":
-            per_year.setdefault((f.year, f.indicators), []).append(f)
-    entities_of: dict[int, set[str]] = {}
-    for entity, year in dataset.rows:
-        entities_of.setdefault(year, set()).add(entity)
-    out = [f for f in findings if f.rule != "missing_input"]
-    for (when, names), group in per_year.items():
-        everyone = entities_of.get(when or 0, set())
-        if len(group) > 1 and {f.entity for f in group} == everyone:
-            out.append(
-                attrs.evolve(
-                    group[0],
-                    entity=None,
-                    message=f"{catalog.label(key)} not computed for any of the {len(group)} entities of "
-                    f"{when}: no value for {', '.join(names[1:])}",
-                )
+def _explain_nulls(
+    out: FindingBuilder,
+    dataset: Dataset,
+    catalog: Catalog,
+    key: str,
+    rows: npt.NDArray[np.intp],
+    absent: npt.NDArray[np.bool_],
+    ev: formula_mod.Evaluation,
+    deps: list[str],
+) -> None:
+    """Why a metric has no value in each of ``rows``, in bulk.
+
+    A zero denominator (no input absent) or a non-finite result is a warning
+    of its own.  Missing inputs are info, one per entity-year, grouped by year
+    and by which inputs are absent; where a group covers every entity of its
+    year, the table was not supplied at all and one finding says so.  Nothing
+    is said when a figure of the year before (prev()) was never printed, or the
+    missing inputs do not exist in that year's edition of the tables."""
+    metric = catalog.metrics[key]
+    label = catalog.label(key)
+    table = metric.table or None
+    if not rows.size:
+        return
+    pattern = absent[:, rows]
+    any_absent = pattern.any(axis=0)
+    zero = ev.zero_division[rows] & ~any_absent
+    odd = ~any_absent & ~zero & ~ev.missing[rows]
+    for i in rows[zero | odd]:
+        entity, year = dataset.rows[int(i)]
+        rule = "zero_denominator" if ev.zero_division[i] else "not_a_number"
+        message = (
+            f"{label}: denominator is zero in {metric.formula}"
+            if rule == "zero_denominator"
+            else f"{label}: {metric.formula} is not a finite number"
+        )
+        out.add(Finding("warning", rule, message, entity, year, (label,), table=table))
+    missing = rows[any_absent]
+    if not missing.size:
+        return
+    years = dataset.row_years[missing].astype(np.int64)
+    if len(deps) < 40:  # year and absent inputs packed in one integer: a flat unique is fast
+        bits = (absent[:, missing].T.astype(np.int64) << np.arange(len(deps), dtype=np.int64)).sum(axis=1)
+        firsts = np.unique(
+            ((years - years.min()) << len(deps)) | bits, return_index=True, return_inverse=True
+        )
+    else:
+        keys = np.column_stack([years, absent[:, missing].T])
+        firsts = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+    year_sizes = dict(zip(*np.unique(dataset.row_years, return_counts=True), strict=True))
+    for g in np.argsort(firsts[1], kind="stable"):
+        members = missing[firsts[2].reshape(-1) == g]
+        year = int(dataset.row_years[members[0]])
+        gone = [dep for d, dep in enumerate(deps) if absent[d, members[0]]]
+        if not any(catalog.in_edition(dep, year) for dep in gone):
+            continue
+        names = (label, *map(catalog.label, gone))
+        message = f"{label} not computed: no value for {', '.join(names[1:])}"
+        if len(members) > 1 and len(members) == year_sizes[year]:
+            message = (
+                f"{label} not computed for any of the {len(members)} entities of {year}: "
+                f"no value for {', '.join(names[1:])}"
             )
-        else:
-            out += group
-    return out
+            out.add(Finding("info", "missing_input", message, None, year, names, table=table))
+            continue
+        entities = [dataset.entity_names[c] for c in dataset.entity_codes[members].tolist()]
+        out.bulk("info", "missing_input", message, entities, [year] * len(members), names, table)
 
 
 def _propagate_conflicts(
-    dataset: Dataset, key: str, deps: set[str], uses_prev: bool, prev_index: np.ndarray
+    dataset: Dataset, key: str, deps: list[str], uses_prev: bool, prev_index: npt.NDArray[np.intp]
 ) -> None:
     """A value computed from a conflicted figure (this year's, or last
     year's through prev()) is conflicted too."""
-    rows = set().union(*(dataset.conflicted.get(dep, set()) for dep in deps))
-    if uses_prev and rows:
-        rows |= {i for i, p in enumerate(prev_index.tolist()) if p in rows}
-    values = dataset.columns[key]
-    rows = {i for i in rows if not np.isnan(values[i])}
-    if rows:
-        dataset.conflicted[key] = rows
-
-
-def _null_finding(
-    dataset: Dataset, catalog: Catalog, key: str, i: int, ev: formula_mod.Evaluation
-) -> Finding | None:
-    """Why a metric has no value in row ``i``, or None when there is nothing
-    to say: a figure of the year before (prev()) was never printed, or the
-    missing inputs do not exist in that year's edition of the tables."""
-    metric = catalog.metrics[key]
-    entity, year = dataset.rows[i]
-    deps = list(dict.fromkeys(catalog.dependencies[key].values()))
-    absent = [dep for dep in deps if np.isnan(dataset.column(dep)[i])]
-    if ev.zero_division[i] and not absent:
-        severity, rule = "warning", "zero_denominator"
-        message = f"{catalog.label(key)}: denominator is zero in {metric.formula}"
-    elif absent:
-        if not any(catalog.in_edition(dep, year) for dep in absent):
-            return None
-        severity, rule = "info", "missing_input"
-        message = f"{catalog.label(key)} not computed: no value for {', '.join(map(catalog.label, absent))}"
-    elif ev.missing[i]:
-        return None
-    else:
-        severity, rule = "warning", "not_a_number"
-        message = f"{catalog.label(key)}: {metric.formula} is not a finite number"
-    return Finding(
-        severity=severity,  # type: ignore[arg-type]
-        rule=rule,
-        message=message,
-        entity=entity,
-        year=year,
-        indicators=(catalog.label(key), *map(catalog.label, absent)),
-        table=metric.table or None,
-    )
+    masks = [dataset.conflicted[dep] for dep in deps if dep in dataset.conflicted]
+    if not masks:
+        return
+    rows = np.logical_or.reduce(masks)
+    if uses_prev:
+        rows = rows | ((prev_index >= 0) & rows[np.maximum(prev_index, 0)])
+    dataset.mark_conflicted(key, rows & ~np.isnan(dataset.columns[key]))
 
 
 def check_options(catalog: Catalog, configured: Mapping[str, Any]) -> dict[str, dict[str, Any]]:

@@ -86,8 +86,9 @@ def register_readers(register: Callable[[Reader], None]) -> None:
 def register_writers(register: Callable[[Writer], None]) -> None:
     """Register output formats.
 
-    Call ``register(Writer(id, description, write))``; ``[output] format`` and
-    ``--format`` select a writer by id.
+    Call ``register(Writer(id, description, write))`` where ``write(result, out)``
+    writes to the binary stream ``out``; ``[output] format`` and ``--format``
+    select a writer by id.
     """
 
 

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 import attrs
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from .catalog import Catalog
     from .dataset import Dataset
+    from .findings import Findings
     from .result import Result
 
 Severity = Literal["error", "warning", "info"]
@@ -53,12 +56,16 @@ def _provs(items: Iterable[Provenance]) -> tuple[Provenance, ...]:
     return tuple(items)
 
 
-def _figures(items: Iterable[Figure]) -> tuple[Figure, ...]:
-    return tuple(items)
+def _figures(items: Any) -> Any:
+    from .arrow import as_figures  # pyarrow loads only when a run reads input
+
+    return as_figures(items)
 
 
-def _findings(items: Iterable[Finding]) -> tuple[Finding, ...]:
-    return tuple(items)
+def _findings(items: Any) -> Any:
+    from .findings import Findings
+
+    return Findings.of(items)
 
 
 def _years_ok(since: int | None, until: int | None, year: int) -> bool:
@@ -222,10 +229,14 @@ class InputSpec:
 
 @attrs.frozen
 class ReadOutput:
-    """What a reader returns: figures, findings and how many cells it saw."""
+    """What a reader returns: figures, findings and how many cells it saw.
 
-    figures: tuple[Figure, ...] = attrs.field(default=(), converter=_figures)
-    findings: tuple[Finding, ...] = attrs.field(default=(), converter=_findings)
+    ``figures`` is an Arrow table in the :data:`vqr_metrics.arrow.FIGURES`
+    layout (:class:`Figure` objects are converted to it); ``findings`` a
+    :class:`vqr_metrics.findings.Findings` table (objects are converted too)."""
+
+    figures: pa.Table = attrs.field(default=(), converter=_figures)
+    findings: Findings = attrs.field(default=(), converter=_findings)  # type: ignore[assignment]
     cells: int = 0
     entities: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict)
 
@@ -246,11 +257,15 @@ class Reader:
 
 @attrs.frozen
 class Writer:
-    """An output format, selected by ``[output] format`` or ``--format``."""
+    """An output format, selected by ``[output] format`` or ``--format``.
+
+    ``write(result, out)`` writes to ``out``, a binary stream (text as
+    UTF-8), as it goes: a large result is never held as one string.
+    ``binary`` marks a format that is not text (Parquet, XLSX)."""
 
     id: str = attrs.field(validator=_check_key)
     description: str
-    write: Callable[[Result], str | bytes]
+    write: Callable[[Result, IO[bytes]], None]
     binary: bool = False
     suffixes: tuple[str, ...] = attrs.field(default=(), converter=_strs)
 

@@ -1,18 +1,19 @@
-"""What a run returns: values, findings, scorecards and a summary, as attrs
-objects and as plain records (the JSON output is ``to_records()``)."""
+"""What a run returns: values and findings as Arrow tables, scorecards and a summary,
+and the same as plain records (the JSON output is ``to_records()``, streamed)."""
 
 from __future__ import annotations
 
 import math
-from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
 import attrs
 
 from .catalog import Catalog
 from .dataset import Dataset
-from .model import Finding, Provenance, Value
+from .findings import Findings
+from .model import Provenance
+from .values import Values
 
 
 class Recordable(Protocol):
@@ -30,36 +31,36 @@ def _number(x: Any) -> Any:
     return x
 
 
-def value_record(v: Value) -> dict[str, Any]:
-    return {
-        "entity": v.entity,
-        "year": v.year,
-        "key": v.key,
-        "name": v.name,
-        "label": v.label or v.name,
-        "unit": v.unit,
-        "value": _number(v.value),
-        "derived": v.derived,
-        "imputed": v.imputed,
-        "conflicted": v.conflicted,
-        "provenance": [provenance_record(p) for p in v.provenance],
-    }
+def value_records(values: Values, chunk: int = 8192) -> Iterator[list[dict[str, Any]]]:
+    """The values as JSON records, a chunk at a time (their columns are the
+    records' keys, in order)."""
+    for batch in values.to_arrow().to_batches(max_chunksize=chunk):
+        yield batch.to_pylist()
 
 
-def finding_record(f: Finding) -> dict[str, Any]:
-    return {
-        "severity": f.severity,
-        "rule": f.rule,
-        "entity": f.entity,
-        "year": f.year,
-        "table": f.table,
-        "indicators": list(f.indicators),
-        "expected": _number(f.expected),
-        "actual": _number(f.actual),
-        "tolerance": _number(f.tolerance),
-        "message": f.message,
-        "provenance": [provenance_record(p) for p in f.provenance],
-    }
+def _either(number: float | None, text: str | None) -> Any:
+    return text if text is not None else _number(number)
+
+
+def finding_records(findings: Findings, chunk: int = 8192) -> Iterator[list[dict[str, Any]]]:
+    """The findings as JSON records, a chunk at a time."""
+    for batch in findings.to_arrow().to_batches(max_chunksize=chunk):
+        yield [
+            {
+                "severity": r["severity"],
+                "rule": r["rule"],
+                "entity": r["entity"],
+                "year": r["year"],
+                "table": r["table"],
+                "indicators": r["indicators"],
+                "expected": _either(r["expected"], r["expected_text"]),
+                "actual": _either(r["actual"], r["actual_text"]),
+                "tolerance": _number(r["tolerance"]),
+                "message": r["message"],
+                "provenance": r["provenance"],
+            }
+            for r in batch.to_pylist()
+        ]
 
 
 @attrs.frozen
@@ -88,23 +89,18 @@ class Summary:
         }
 
 
-def summarize(
-    inputs: Sequence[str],
-    cells: int,
-    figures: int,
-    values: Sequence[Value],
-    findings: Sequence[Finding],
-) -> Summary:
-    severities = Counter(f.severity for f in findings)
+def summarize(inputs: Sequence[str], cells: int, figures: int, values: Values, findings: Findings) -> Summary:
+    severities = findings.count("severity")
+    derived = values.derived_count()
     return Summary(
         inputs=tuple(inputs),
         cells=cells,
         figures=figures,
-        cell_findings=sum(1 for f in findings if f.cell),
-        values=sum(1 for v in values if not v.derived),
-        derived=sum(1 for v in values if v.derived),
+        cell_findings=findings.cell_count(),
+        values=len(values) - derived,
+        derived=derived,
         findings={s: severities.get(s, 0) for s in ("error", "warning", "info")},
-        rules=dict(sorted(Counter(f.rule for f in findings).items())),
+        rules=dict(sorted(findings.count("rule").items())),
     )
 
 
@@ -112,8 +108,8 @@ def summarize(
 class Result:
     """The outcome of :func:`vqr_metrics.run`."""
 
-    values: tuple[Value, ...]
-    findings: tuple[Finding, ...]
+    values: Values
+    findings: Findings
     summary: Summary
     scorecards: tuple[Recordable, ...] = ()
     compliance: tuple[Recordable, ...] = ()
@@ -123,48 +119,53 @@ class Result:
     def value(self, entity: str, year: int, name: str) -> float | None:
         """One value by entity, year and key or Chinese name (None if absent)."""
         key = self.catalog.resolve(name) if self.catalog else name
-        for v in self.values:
-            if v.entity == entity and v.year == year and v.key == key:
-                return v.value
-        return None
+        return self.values.lookup(entity, year, key)
 
     def to_records(self) -> dict[str, Any]:
         """Plain dicts and lists, as written by the JSON output."""
         return {
             "summary": self.summary.to_record(),
-            "values": [value_record(v) for v in self.values],
-            "findings": [finding_record(f) for f in self.findings],
+            "values": [r for chunk in value_records(self.values) for r in chunk],
+            "findings": [r for chunk in finding_records(self.findings) for r in chunk],
             "scorecards": [s.to_record() for s in self.scorecards],
             "compliance": [c.to_record() for c in self.compliance],
         }
 
+    def _scoring_records(self) -> dict[str, list[dict[str, Any]]]:
+        cards = [s.to_record() for s in self.scorecards]
+        blocks = [c.to_record() for c in self.compliance]
+        return {
+            "scores": [
+                {"scorecard": card["name"], **row} for card in cards for row in card.get("results", [])
+            ],
+            "compliance": [{"rule_set": b["name"], **row} for b in blocks for row in b.get("results", [])],
+            "verdicts": [{"rule_set": b["name"], **row} for b in blocks for row in b.get("verdicts", [])],
+        }
+
     def to_pandas(self) -> dict[str, Any]:
         """``{"values", "findings", "scores", "compliance", "verdicts"}`` as
-        pandas DataFrames.
+        pandas DataFrames (values and findings straight from their Arrow tables).
 
         pandas is not a dependency; this needs it installed."""
-        try:
-            import pandas as pd
-        except ImportError:
-            raise ImportError("to_pandas() needs pandas: pip install pandas") from None
-        records = self.to_records()
-        scores = [
-            {"scorecard": card["name"], **row}
-            for card in records["scorecards"]
-            for row in card.get("results", [])
-        ]
-        compliance, verdicts = (
-            [
-                {"rule_set": block["name"], **row}
-                for block in records["compliance"]
-                for row in block.get(part, [])
-            ]
-            for part in ("results", "verdicts")
-        )
+        values = self.values.to_pandas()
+        import pandas as pd
+
         return {
-            "values": pd.DataFrame(records["values"]),
-            "findings": pd.DataFrame(records["findings"]),
-            "scores": pd.DataFrame(scores),
-            "compliance": pd.DataFrame(compliance),
-            "verdicts": pd.DataFrame(verdicts),
+            "values": values,
+            "findings": self.findings.to_pandas(),
+            **{name: pd.DataFrame(rows) for name, rows in self._scoring_records().items()},
+        }
+
+    def to_polars(self) -> dict[str, Any]:
+        """The same frames as :meth:`to_pandas`, in polars (not a dependency either)."""
+        values = self.values.to_polars()
+        import polars as pl
+
+        return {
+            "values": values,
+            "findings": self.findings.to_polars(),
+            **{
+                name: pl.DataFrame(rows, infer_schema_length=None)
+                for name, rows in self._scoring_records().items()
+            },
         }

@@ -6,4 +6,4 @@ from vqr_metrics.model import Writer
 
 
 def register_writers(register: Callable[[Writer], None]) -> None:
-    register(Writer("json", "a second json writer", lambda result: "{}"))
+    register(Writer("json", "a second json writer", lambda result, out: out.write(b"{}")))

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections import defaultdict
 
 import attrs
-import numpy as np
 
 from ..catalog import Catalog
 from ..config import Config
@@ -72,13 +71,8 @@ def _record_imputations(dataset: Dataset, imputations: list[Imputation]) -> None
     for imp in imputations:
         cells[(imp.key, imp.row)].add(imp.value)
     for (key, row), values in cells.items():
-        if len(values) != 1:
-            continue
-        column = dataset.columns.setdefault(key, np.full(dataset.size, np.nan))
-        mask = dataset.imputed.setdefault(key, np.zeros(dataset.size, dtype=bool))
-        if np.isnan(column[row]):
-            column[row] = values.pop()
-            mask[row] = True
+        if len(values) == 1:
+            dataset.impute(key, row, values.pop())
 
 
 def prepare_scoring(config: Config, catalog: Catalog) -> ScoringPlan:

@@ -1,0 +1,168 @@
+"""Vectorised reading of wide tables held as Arrow text columns (CSV, Parquet): the fast path.
+
+Plain numbers (``1234``, ``17.25``, ``-3e2``) under a known indicator, on a row
+with an entity and a year, are parsed column by column with Arrow.  Every other
+cell — blanks, ``—``, ``96?``, ``1,234``, full-width digits, units, a cell of a
+year its indicator is not printed in, a column whose header carries a unit to
+convert — and every row without an entity or a year goes, row by row in file
+order, through :func:`._tabular.read_row`, the per-cell parser that writes
+findings.  So each cell still becomes exactly one value or one finding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from vqr_metrics.arrow import FIGURES, compact_raw
+from vqr_metrics.collect import Collector
+from vqr_metrics.errors import InputError
+
+from ._read_rules import parse_year
+from ._tabular import ATTRIBUTES, EntityAttributes, read_row, role, wide_columns
+
+_PLAIN_NUMBER = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
+
+
+def _trimmed(column: pa.ChunkedArray | pa.Array) -> pa.Array:
+    text = pc.fill_null(pc.utf8_trim_whitespace(column), "")
+    return text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
+
+
+def read_wide(
+    file: str,
+    header_line: int,
+    header: Sequence[str],
+    cells: Sequence[pa.Array],
+    lines: np.ndarray,
+    collect: Collector,
+) -> None:
+    """Read a long or wide table given as text columns (``cells[c]`` is column
+    ``c``, ``lines[i]`` the line of row ``i``); long tables and rows beyond
+    the fast path take the per-cell path."""
+    roles = [role(h) for h in header]
+    spec = collect.spec
+    if "entity" not in roles and spec.entity is None:
+        raise InputError(f"input {file}:{header_line}: no entity column and no entity = ... on the input")
+    n = len(lines)
+    texts = [_trimmed(c) for c in cells]
+    filled = np.zeros(n, dtype=bool)
+    for t in texts:
+        filled |= pc.not_equal(t, "").to_numpy(zero_copy_only=False)
+    rows = np.flatnonzero(filled)  # rows with no filled cell hold nothing, as in the per-cell reader
+    long = {"indicator", "value"} <= set(roles)
+    wide = [] if long else wide_columns(header, collect)
+    attributes = EntityAttributes(collect)
+    if long:  # one figure a row: the per-cell path costs what Arrow would
+        _slow_rows(file, header, roles, wide, rows, {}, texts, lines, collect, attributes, long)
+        return
+    entity, row_ok = _entities(roles, texts, spec.entity, n)
+    years, year_ok = _years(roles, texts, spec.year, n)
+    row_ok &= year_ok & filled
+    slow: dict[int, list[int]] = {}  # row -> positions in ``wide`` of its odd cells (all: None)
+    batches: list[pa.Table] = []
+    for position, (col, name, key, _reason) in enumerate(wide):
+        text = texts[col] if col < len(texts) else pa.array([""] * n)
+        fast = row_ok.copy() if key is not None and name not in collect.header_units else np.zeros(n, bool)
+        if fast.any():
+            fast &= pc.match_substring_regex(text, _PLAIN_NUMBER).to_numpy(zero_copy_only=False)
+            assert key is not None
+            editions = {int(y): collect.catalog.in_edition(key, int(y)) for y in np.unique(years[fast])}
+            fast &= np.isin(years, [y for y, ok in editions.items() if ok])
+        at = np.flatnonzero(fast)
+        if at.size:
+            raw = text.take(pa.array(at))
+            values = pc.cast(raw, pa.float64())
+            finite = pc.is_finite(values).to_numpy(zero_copy_only=False)
+            if not finite.all():  # 1e999: the per-cell parser says why it is no number
+                fast[at[~finite]] = False
+                at, raw, values = at[finite], raw.filter(finite), values.filter(finite)
+            batches.append(_figures(file, entity, years, key or "", name, at, raw, values, lines))
+        for i in np.flatnonzero(row_ok & ~fast):
+            slow.setdefault(int(i), []).append(position)
+    if batches:
+        figures = pa.concat_tables(batches)
+        collect.batch(figures)
+    has_attributes = any(r in ATTRIBUTES for r in roles)
+    todo = rows if has_attributes else np.array(sorted(set(np.flatnonzero(~row_ok & filled)) | set(slow)))
+    _slow_rows(file, header, roles, wide, todo, slow, texts, lines, collect, attributes, long, row_ok)
+
+
+def _slow_rows(
+    file: str,
+    header: Sequence[str],
+    roles: Sequence[str | None],
+    wide: Sequence[tuple[int, str, str | None, str]],
+    rows: np.ndarray,
+    slow: dict[int, list[int]],
+    texts: Sequence[pa.Array],
+    lines: np.ndarray,
+    collect: Collector,
+    attributes: EntityAttributes,
+    long: bool,
+    row_ok: np.ndarray | None = None,
+) -> None:
+    """The per-cell path, in file order: whole rows the fast path could not
+    place, and the odd cells of rows it read (``slow``)."""
+    for i in rows.tolist():
+        row = [t[i].as_py() for t in texts]
+        whole = row_ok is None or not row_ok[i]
+        only = None if whole else slow.get(i, [])
+        read_row(file, header, roles, wide, int(lines[i]), row, collect, attributes, long, only)
+
+
+def _entities(
+    roles: Sequence[str | None], texts: Sequence[pa.Array], default: str | None, n: int
+) -> tuple[pa.Array, np.ndarray]:
+    if "entity" not in roles:
+        return pa.array([default] * n, pa.string()), np.full(n, default is not None)
+    text = texts[roles.index("entity")]
+    if default is not None:
+        text = pc.if_else(pc.equal(text, ""), pa.scalar(default), text)
+    return text, pc.not_equal(text, "").to_numpy(zero_copy_only=False)
+
+
+def _years(
+    roles: Sequence[str | None], texts: Sequence[pa.Array], default: int | None, n: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's year and whether it is one; the odd year goes the slow way."""
+    if "year" not in roles:
+        return np.full(n, default or 0, dtype=np.int32), np.full(n, default is not None)
+    encoded = pc.dictionary_encode(texts[roles.index("year")])
+    parsed = [parse_year(t) if t else default for t in encoded.dictionary.to_pylist()]
+    ok = np.array([y is not None for y in parsed], dtype=bool)
+    year_of = np.array([y or 0 for y in parsed], dtype=np.int32)
+    codes = encoded.indices.to_numpy()
+    return year_of[codes] if len(codes) else np.zeros(0, np.int32), ok[codes] if len(codes) else ok[:0]
+
+
+def _figures(
+    file: str,
+    entity: pa.Array,
+    years: np.ndarray,
+    key: str,
+    column: str,
+    at: np.ndarray,
+    raw: pa.Array,
+    values: pa.Array,
+    lines: np.ndarray,
+) -> pa.Table:
+    taken = pa.array(at)
+    count = len(at)
+    return pa.Table.from_arrays(
+        [
+            entity.take(taken),
+            pa.array(years[at], pa.int32()),
+            pa.array([key] * count, pa.string()),
+            values,
+            pa.array([file] * count, pa.string()),
+            pa.array(lines[at], pa.int32()),
+            compact_raw(raw, values),
+            pa.array([""] * count, pa.string()),
+            pa.array([column] * count, pa.string()),
+        ],
+        schema=FIGURES,
+    )

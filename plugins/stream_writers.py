@@ -1,0 +1,315 @@
+"""CSV, JSON and Parquet output, streamed from the result's Arrow tables chunk by chunk.
+
+The CSV and the Parquet file hold one long table whose ``record`` column says
+what a row is; :data:`COLUMNS` lists the columns and the module docstring of
+:mod:`vqr_metrics_plugins.writers` which record fills which.  The CSV is UTF-8
+with a byte order mark (Excel needs it to read UTF-8).  In Parquet, ``year`` is
+an integer, ``value`` a float, the flags booleans, and ``provenance`` the list of
+sources as structs, so the file reads straight into pandas, polars, DuckDB or
+Spark, and back in as an input.  JSON is ``Result.to_records()`` written record
+by record, never held as one document.
+
+The ``record`` column says what a row is and which other columns it fills:
+
+- ``summary``: ``key`` (a count of the summary), ``value``.
+- ``value``: ``entity``, ``year``, ``key``, ``name`` (as printed, shared by
+  rows of several tables), ``label`` (the name as the other outputs show it,
+  qualified by its unit, parent or table when several rows print it),
+  ``unit``, ``value``, ``derived``, ``imputed``, ``conflicted``, ``where``
+  (file:line of each source).
+- ``finding``: ``entity``, ``year``, ``name`` (the indicators, `` / ``-joined),
+  ``severity``, ``rule``, ``message``, ``where``.
+- ``score``: ``scorecard``, ``entity``, ``year``, ``value`` (the score),
+  ``rank``, ``coverage``.
+- ``dimension``: ``scorecard``, ``entity``, ``year``, ``name`` (the
+  dimension), ``value`` (its score), ``rank`` (on it), ``contribution`` (to
+  the total).
+- ``contribution``: one per scorecard, entity, year and indicator:
+  ``scorecard``, ``entity``, ``year``, ``name`` (the indicator's label),
+  ``key`` (the metric used), ``value`` (raw), ``status`` (reported, imputed,
+  missing), ``normalized``, ``weight`` (effective, in the total),
+  ``contribution`` (to the score; they add up to it).
+- ``sensitivity``: ``scorecard``, ``entity``, ``year``, ``value`` and
+  ``rank`` (as configured), ``median_rank``, ``rank_p05``, ``rank_p95``,
+  ``score_median``, ``score_p05``, ``score_p95``, ``scored_draws``.
+- ``sweep``: ``scorecard``, ``node``, ``name`` (the weight scaled),
+  ``factor``, ``entity``, ``year``, ``value`` (score), ``rank``, ``rank_change``.
+- ``compliance``: one per rule set, entity, year and rule: ``ruleset``,
+  ``entity``, ``year``, ``type``, ``rule`` (its id), ``name`` (its name),
+  ``key`` (the metric used), ``unit``, ``value``, ``op``, ``threshold``,
+  ``status`` (pass, fail, not assessed, inconclusive), ``margin``,
+  ``proxy``, ``message`` (the note), ``where`` (the citation).
+- ``verdict``: ``ruleset``, ``entity``, ``year``, ``type``, ``verdict``,
+  ``card``, ``status`` (determined or undetermined), ``at_least``,
+  ``at_most``, ``message`` (the rules failed, not assessed, inconclusive).
+
+In Parquet, a ``value`` or ``finding`` row also has ``provenance``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import IO, Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
+
+from vqr_metrics.arrow import PROVENANCE_LIST
+from vqr_metrics.model import Writer
+from vqr_metrics.result import Result, finding_records, value_records
+
+COLUMNS = (
+    "record",
+    "entity",
+    "year",
+    "key",
+    "name",
+    "label",
+    "unit",
+    "value",
+    "derived",
+    "severity",
+    "rule",
+    "message",
+    "where",
+    "scorecard",
+    "rank",
+    "imputed",
+    "conflicted",
+    "coverage",
+    "status",
+    "normalized",
+    "weight",
+    "contribution",
+    "median_rank",
+    "rank_p05",
+    "rank_p95",
+    "score_median",
+    "score_p05",
+    "score_p95",
+    "scored_draws",
+    "node",
+    "factor",
+    "rank_change",
+    "ruleset",
+    "type",
+    "op",
+    "threshold",
+    "margin",
+    "proxy",
+    "verdict",
+    "card",
+    "at_least",
+    "at_most",
+)
+_TYPED = {
+    "year": pa.int32(),
+    "value": pa.float64(),
+    "derived": pa.bool_(),
+    "imputed": pa.bool_(),
+    "conflicted": pa.bool_(),
+}
+# Parquet keeps the sources as structs; the CSV shows them as ``where`` (file:line; …).
+SCHEMA = pa.schema(
+    [pa.field(c, _TYPED.get(c, pa.string())) for c in COLUMNS] + [pa.field("provenance", PROVENANCE_LIST)]
+)
+CHUNK = 65_536
+_SENSITIVITY = ("median_rank", "rank_p05", "rank_p95", "score_median", "score_p05", "score_p95")
+
+
+def _section(n: int, columns: Mapping[str, Any]) -> pa.Table:
+    """A table of the long layout: ``columns`` given, every other one null."""
+    arrays = []
+    for field in SCHEMA:
+        given = columns.get(field.name)
+        if given is None:
+            arrays.append(pa.nulls(n, field.type))
+        elif isinstance(given, str):
+            arrays.append(pa.array([given] * n, field.type))
+        else:
+            arrays.append(pc.cast(given, field.type))
+    return pa.Table.from_arrays(arrays, schema=SCHEMA)
+
+
+def _where(provenance: pa.Array | pa.ChunkedArray) -> Any:
+    """``file:line; file:line`` of each list of sources."""
+    if isinstance(provenance, pa.ChunkedArray):
+        provenance = provenance.combine_chunks()
+    items = provenance.flatten()
+    file = pc.struct_field(items, "file")
+    line = pc.cast(pc.struct_field(items, "line"), pa.string())
+    each = pc.coalesce(pc.binary_join_element_wise(file, line, ":"), file)
+    joined = pa.ListArray.from_arrays(provenance.offsets, each)
+    return pc.binary_join(joined, "; ")
+
+
+def _value_sections(result: Result) -> Iterator[pa.Table]:
+    for batch in result.values.to_arrow().to_batches(max_chunksize=CHUNK):
+        cols = {name: batch.column(name) for name in batch.schema.names}
+        cols["where"] = _where(batch.column("provenance"))
+        yield _section(batch.num_rows, {"record": "value", **cols})
+
+
+def _finding_sections(result: Result) -> Iterator[pa.Table]:
+    for batch in result.findings.to_arrow().to_batches(max_chunksize=CHUNK):
+        cols = {name: batch.column(name) for name in ("entity", "year", "severity", "rule", "message")}
+        cols["name"] = pc.binary_join(batch.column("indicators"), " / ")
+        cols["where"] = _where(batch.column("provenance"))
+        cols["provenance"] = batch.column("provenance")
+        yield _section(batch.num_rows, {"record": "finding", **cols})
+
+
+def _text(values: Sequence[Any]) -> pa.Array:
+    """A column of scoring records as text, numbers spelt as Arrow spells them."""
+    try:
+        return pc.cast(pa.array(values), pa.string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return pa.array([None if v is None else str(v) for v in values], pa.string())
+
+
+def _records_section(rows: Sequence[Mapping[str, Any]]) -> pa.Table:
+    names = [c for c in COLUMNS if any(r.get(c) is not None for r in rows)]
+    return _section(len(rows), {c: _text([r.get(c) for r in rows]) for c in names})
+
+
+def _summary_rows(result: Result) -> list[dict[str, Any]]:
+    summary = result.summary.to_record()
+    counts = {k: v for k, v in summary.items() if isinstance(v, int)}
+    counts.update({f"findings_{k}": v for k, v in summary["findings"].items()})
+    return [{"record": "summary", "key": name, "value": count} for name, count in counts.items()]
+
+
+def _scorecard_rows(card: Mapping[str, Any]) -> list[dict[str, Any]]:
+    name = card["name"]
+    rows: list[dict[str, Any]] = []
+    for r in card.get("results", []):
+        at = {"scorecard": name, "entity": r["entity"], "year": r["year"]}
+        rows.append(
+            {"record": "score", **at, "value": r["score"], "rank": r["rank"], "coverage": r["coverage"]}
+        )
+        for label, d in r.get("dimensions", {}).items():
+            rows.append(
+                {"record": "dimension", **at, "name": label, "value": d["score"], "rank": d["rank"]}
+                | {"contribution": d["contribution"]}
+            )
+        for label, i in r.get("indicators", {}).items():
+            rows.append(
+                {"record": "contribution", **at, "name": label, "key": i["metric"], "value": i["value"]}
+                | {k: i[k] for k in ("status", "normalized", "weight", "contribution")}
+            )
+    sensitivity = card.get("sensitivity") or {}
+    for r in sensitivity.get("results", []):
+        rows.append(
+            {"record": "sensitivity", "scorecard": name, "entity": r["entity"], "year": r["year"]}
+            | {"value": r["score"], "rank": r["rank"], "scored_draws": r["scored_draws"]}
+            | {k: r[k] for k in _SENSITIVITY}
+        )
+    for r in sensitivity.get("sweep", []):
+        rows.append(
+            {"record": "sweep", "scorecard": name, "node": r["node"], "name": r["weight"]}
+            | {k: r[k] for k in ("factor", "entity", "year", "rank", "rank_change")}
+            | {"value": r["score"]}
+        )
+    return rows
+
+
+def _compliance_rows(block: Mapping[str, Any]) -> list[dict[str, Any]]:
+    name = block["name"]
+    rows: list[dict[str, Any]] = []
+    for r in block.get("results", []):
+        rows.append(
+            {"record": "compliance", "ruleset": name, "rule": r["rule_id"], "name": r["rule"]}
+            | {"key": r["metric"]}
+            | {k: r.get(k) for k in ("entity", "year", "type", "unit", "value", "op", "threshold", "status")}
+            | {"margin": r["margin"], "proxy": r.get("proxy"), "message": r["note"], "where": r["source"]}
+        )
+    for v in block.get("verdicts", []):
+        lists = (
+            ("failed", v["failed_rules"]),
+            ("not assessed", v["not_assessed_rules"]),
+            ("inconclusive", v.get("inconclusive_rules", [])),
+        )
+        rows.append(
+            {"record": "verdict", "ruleset": name}
+            | {k: v[k] for k in ("entity", "year", "type", "verdict", "card", "at_least", "at_most")}
+            | {"status": "determined" if v["determined"] else "undetermined"}
+            | {"message": "; ".join(f"{what}: {'、'.join(names)}" for what, names in lists if names)}
+        )
+    return rows
+
+
+def sections(result: Result) -> Iterator[pa.Table]:
+    """The long table, a section at a time: summary, values, findings, scores, compliance."""
+    yield _records_section(_summary_rows(result))
+    yield from _value_sections(result)
+    yield from _finding_sections(result)
+    for card in result.scorecards:
+        rows = _scorecard_rows(card.to_record())
+        if rows:
+            yield _records_section(rows)
+    for block in result.compliance:
+        rows = _compliance_rows(block.to_record())
+        if rows:
+            yield _records_section(rows)
+
+
+def write_csv(result: Result, out: IO[bytes]) -> None:
+    """One long CSV with a byte order mark; numbers spelt shortest, booleans true/false."""
+    out.write("\ufeff".encode())
+    schema = SCHEMA.remove(SCHEMA.get_field_index("provenance"))
+    options = pa_csv.WriteOptions(quoting_style="needed")
+    with pa_csv.CSVWriter(out, schema, write_options=options) as writer:
+        for section in sections(result):
+            writer.write_table(section.drop_columns(["provenance"]))
+
+
+def write_parquet(result: Result, out: IO[bytes]) -> None:
+    """The long table as Parquet, typed, with each value's sources as structs."""
+    with pq.ParquetWriter(out, SCHEMA, compression="zstd") as writer:
+        for section in sections(result):
+            writer.write_table(section)
+
+
+def _indented(obj: Any, depth: int) -> str:
+    return json.dumps(obj, ensure_ascii=False, indent=2, allow_nan=False).replace("\n", "\n" + " " * depth)
+
+
+def write_json(result: Result, out: IO[bytes]) -> None:
+    """``Result.to_records()`` as ``json.dumps(…, indent=2)`` would print it, streamed."""
+
+    def emit(text: str) -> None:
+        out.write(text.encode("utf-8"))
+
+    emit('{\n  "summary": ' + _indented(result.summary.to_record(), 2))
+    parts: list[tuple[str, Iterator[list[dict[str, Any]]]]] = [
+        ("values", value_records(result.values)),
+        ("findings", finding_records(result.findings)),
+        ("scorecards", iter([[s.to_record() for s in result.scorecards]])),
+        ("compliance", iter([[c.to_record() for c in result.compliance]])),
+    ]
+    for name, chunks in parts:
+        emit(f',\n  "{name}": [')
+        first = True
+        for chunk in chunks:
+            for record in chunk:
+                emit(("\n    " if first else ",\n    ") + _indented(record, 4))
+                first = False
+        emit("]" if first else "\n  ]")
+    emit("\n}\n")
+
+
+def register_writers(register: Callable[[Writer], None]) -> None:
+    register(Writer("csv", "one long CSV of every record (a record column)", write_csv, suffixes=(".csv",)))
+    register(Writer("json", "the JSON document described in the README", write_json, suffixes=(".json",)))
+    register(
+        Writer(
+            "parquet",
+            "the long table of every record as Parquet, typed, with provenance as structs",
+            write_parquet,
+            binary=True,
+            suffixes=(".parquet",),
+        )
+    )
