@@ -142,7 +142,8 @@ def _where(provenance: pa.Array | pa.ChunkedArray) -> Any:
     file = pc.struct_field(items, "file")
     line = pc.cast(pc.struct_field(items, "line"), pa.string())
     each = pc.coalesce(pc.binary_join_element_wise(file, line, ":"), file)
-    joined = pa.ListArray.from_arrays(provenance.offsets, each)
+    offsets = pc.subtract(provenance.offsets, provenance.offsets[0])  # a slice's offsets start past 0
+    joined = pa.ListArray.from_arrays(offsets, each)
     return pc.binary_join(joined, "; ")
 
 

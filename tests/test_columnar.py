@@ -183,6 +183,7 @@ def test_bad_cells_of_a_large_file_each_become_a_finding_with_line_and_column(tm
     found = [f for f in result.findings if f.rule == "unparsable_value"]
     assert {f.provenance[0].line: f.provenance[0].raw for f in found} == bad
     assert {f.provenance[0].column for f in found} == {"全日制在校生人数"}
+    assert str(render(result, "csv")).count("unparsable_value") == len(bad)  # streamed in chunks
     assert result.summary.figures == 200_000 - len(bad)
     assert result.summary.cells == result.summary.figures + result.summary.cell_findings
 
