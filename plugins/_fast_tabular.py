@@ -17,11 +17,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from vqr_metrics.arrow import FIGURES, compact_raw
+from vqr_metrics.arrow import FIGURES, compact_raw, constant, encoded
+from vqr_metrics.cells import parse_cell
 from vqr_metrics.collect import Collector
 from vqr_metrics.errors import InputError
 
-from ._read_rules import parse_year
+from ._read_rules import parse_level, parse_year
 from ._tabular import ATTRIBUTES, EntityAttributes, read_row, role, wide_columns
 
 _PLAIN_NUMBER = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
@@ -86,9 +87,44 @@ def read_wide(
     if batches:
         figures = pa.concat_tables(batches)
         collect.batch(figures)
-    has_attributes = any(r in ATTRIBUTES for r in roles)
-    todo = rows if has_attributes else np.array(sorted(set(np.flatnonzero(~row_ok & filled)) | set(slow)))
-    _slow_rows(file, header, roles, wide, todo, slow, texts, lines, collect, attributes, long, row_ok)
+    todo = set(np.flatnonzero(~row_ok & filled).tolist()) | set(slow)
+    todo |= _attribute_rows(roles, texts, entity, filled)
+    rows = np.array(sorted(todo), dtype=np.intp)
+    _slow_rows(file, header, roles, wide, rows, slow, texts, lines, collect, attributes, long, row_ok)
+
+
+def _attribute_rows(
+    roles: Sequence[str | None], texts: Sequence[pa.Array], entity: pa.DictionaryArray, filled: np.ndarray
+) -> set[int]:
+    """The rows whose type or level says something: each entity's first,
+    every one that differs from it, every one that is not a level.  The
+    others repeat what the first said and need no visit."""
+    out: set[int] = set()
+    codes = entity.indices.to_numpy(zero_copy_only=False)
+    for col, r in enumerate(roles):
+        if r not in ATTRIBUTES:
+            continue
+        encoded_text = pc.dictionary_encode(texts[col])
+        shown = encoded_text.dictionary.to_pylist()
+        normal = [
+            None if parse_cell(v).kind == "placeholder" else v if r == "type" else parse_level(v)
+            for v in shown
+        ]
+        blank = np.array([parse_cell(v).kind == "placeholder" for v in shown], dtype=bool)
+        bad = np.array([n is None for n in normal], dtype=bool) & ~blank
+        kinds = {n: k for k, n in enumerate(dict.fromkeys(n for n in normal if n is not None))}
+        kind = np.array([kinds.get(n, -1) for n in normal], dtype=np.int64)
+        value = encoded_text.indices.to_numpy(zero_copy_only=False)
+        out |= set(np.flatnonzero(bad[value] & filled).tolist())
+        given = np.flatnonzero(~blank[value] & ~bad[value] & filled)
+        if not given.size:
+            continue
+        first = np.unique(codes[given], return_index=True)
+        out |= set(given[first[1]].tolist())
+        first_kind = np.full(int(codes.max()) + 1, -1, dtype=np.int64)
+        first_kind[first[0]] = kind[value[given[first[1]]]]
+        out |= set(given[kind[value[given]] != first_kind[codes[given]]].tolist())
+    return out
 
 
 def _slow_rows(
@@ -107,10 +143,16 @@ def _slow_rows(
 ) -> None:
     """The per-cell path, in file order: whole rows the fast path could not
     place, and the odd cells of rows it read (``slow``)."""
+    keyed = [c for c, r in enumerate(roles) if r is not None]  # entity, year, type, level
     for i in rows.tolist():
-        row = [t[i].as_py() for t in texts]
         whole = row_ok is None or not row_ok[i]
         only = None if whole else slow.get(i, [])
+        if only is None:
+            row = [t[i].as_py() for t in texts]
+        else:  # the cells the per-cell path reads; the fast path read the others
+            row = [""] * len(texts)
+            for c in [*keyed, *(wide[p][0] for p in only)]:
+                row[c] = texts[c][i].as_py()
         read_row(file, header, roles, wide, int(lines[i]), row, collect, attributes, long, only)
 
 
@@ -118,11 +160,11 @@ def _entities(
     roles: Sequence[str | None], texts: Sequence[pa.Array], default: str | None, n: int
 ) -> tuple[pa.Array, np.ndarray]:
     if "entity" not in roles:
-        return pa.array([default] * n, pa.string()), np.full(n, default is not None)
+        return constant(default or "", n), np.full(n, default is not None)
     text = texts[roles.index("entity")]
     if default is not None:
         text = pc.if_else(pc.equal(text, ""), pa.scalar(default), text)
-    return text, pc.not_equal(text, "").to_numpy(zero_copy_only=False)
+    return encoded(text), pc.not_equal(text, "").to_numpy(zero_copy_only=False)
 
 
 def _years(
@@ -156,13 +198,13 @@ def _figures(
         [
             entity.take(taken),
             pa.array(years[at], pa.int32()),
-            pa.array([key] * count, pa.string()),
+            constant(key, count),
             values,
-            pa.array([file] * count, pa.string()),
+            constant(file, count),
             pa.array(lines[at], pa.int32()),
             compact_raw(raw, values),
-            pa.array([""] * count, pa.string()),
-            pa.array([column] * count, pa.string()),
+            constant("", count),
+            constant(column, count),
         ],
         schema=FIGURES,
     )

@@ -139,7 +139,7 @@ def _where(provenance: pa.Array | pa.ChunkedArray) -> Any:
     if isinstance(provenance, pa.ChunkedArray):
         provenance = provenance.combine_chunks()
     items = provenance.flatten()
-    file = pc.struct_field(items, "file")
+    file = pc.cast(pc.struct_field(items, "file"), pa.string())
     line = pc.cast(pc.struct_field(items, "line"), pa.string())
     each = pc.coalesce(pc.binary_join_element_wise(file, line, ":"), file)
     offsets = pc.subtract(provenance.offsets, provenance.offsets[0])  # a slice's offsets start past 0
@@ -148,7 +148,7 @@ def _where(provenance: pa.Array | pa.ChunkedArray) -> Any:
 
 
 def _value_sections(result: Result) -> Iterator[pa.Table]:
-    for batch in result.values.to_arrow().to_batches(max_chunksize=CHUNK):
+    for batch in result.values.batches():
         cols = {name: batch.column(name) for name in batch.schema.names}
         cols["where"] = _where(batch.column("provenance"))
         yield _section(batch.num_rows, {"record": "value", **cols})
@@ -157,7 +157,7 @@ def _value_sections(result: Result) -> Iterator[pa.Table]:
 def _finding_sections(result: Result) -> Iterator[pa.Table]:
     for batch in result.findings.to_arrow().to_batches(max_chunksize=CHUNK):
         cols = {name: batch.column(name) for name in ("entity", "year", "severity", "rule", "message")}
-        cols["name"] = pc.binary_join(batch.column("indicators"), " / ")
+        cols["name"] = pc.binary_join(batch.column("indicators").cast(pa.list_(pa.string())), " / ")
         cols["where"] = _where(batch.column("provenance"))
         cols["provenance"] = batch.column("provenance")
         yield _section(batch.num_rows, {"record": "finding", **cols})
@@ -172,8 +172,20 @@ def _text(values: Sequence[Any]) -> pa.Array:
 
 
 def _records_section(rows: Sequence[Mapping[str, Any]]) -> pa.Table:
-    names = [c for c in COLUMNS if any(r.get(c) is not None for r in rows)]
-    return _section(len(rows), {c: _text([r.get(c) for r in rows]) for c in names})
+    given = set().union(*(r.keys() for r in rows)) if rows else set()
+    return _section(len(rows), {c: _text([r.get(c) for r in rows]) for c in COLUMNS if c in given})
+
+
+def _in_sections(records: Iterator[dict[str, Any]]) -> Iterator[pa.Table]:
+    """Records of a scorecard or rule set, a section of at most ``CHUNK // 4`` at a time."""
+    chunk: list[dict[str, Any]] = []
+    for record in records:
+        chunk.append(record)
+        if len(chunk) >= CHUNK // 4:
+            yield _records_section(chunk)
+            chunk = []
+    if chunk:
+        yield _records_section(chunk)
 
 
 def _summary_rows(result: Result) -> list[dict[str, Any]]:
@@ -183,38 +195,37 @@ def _summary_rows(result: Result) -> list[dict[str, Any]]:
     return [{"record": "summary", "key": name, "value": count} for name, count in counts.items()]
 
 
-def _scorecard_rows(card: Mapping[str, Any]) -> list[dict[str, Any]]:
-    name = card["name"]
-    rows: list[dict[str, Any]] = []
-    for r in card.get("results", []):
+def _scorecard_rows(card: Any) -> Iterator[dict[str, Any]]:
+    """The records of a scorecard, made one entity-year at a time."""
+    name = card.name
+    for r in card.rows():
         at = {"scorecard": name, "entity": r["entity"], "year": r["year"]}
-        rows.append(
-            {"record": "score", **at, "value": r["score"], "rank": r["rank"], "coverage": r["coverage"]}
-        )
+        yield {"record": "score", **at, "value": r["score"], "rank": r["rank"], "coverage": r["coverage"]}
         for label, d in r.get("dimensions", {}).items():
-            rows.append(
-                {"record": "dimension", **at, "name": label, "value": d["score"], "rank": d["rank"]}
-                | {"contribution": d["contribution"]}
-            )
+            yield {"record": "dimension", **at, "name": label, "value": d["score"], "rank": d["rank"]} | {
+                "contribution": d["contribution"]
+            }
         for label, i in r.get("indicators", {}).items():
-            rows.append(
-                {"record": "contribution", **at, "name": label, "key": i["metric"], "value": i["value"]}
-                | {k: i[k] for k in ("status", "normalized", "weight", "contribution")}
-            )
-    sensitivity = card.get("sensitivity") or {}
+            yield {"record": "contribution", **at, "name": label, "key": i["metric"], "value": i["value"]} | {
+                k: i[k] for k in ("status", "normalized", "weight", "contribution")
+            }
+    sensitivity = card.sensitivity or {}
     for r in sensitivity.get("results", []):
-        rows.append(
+        yield (
             {"record": "sensitivity", "scorecard": name, "entity": r["entity"], "year": r["year"]}
-            | {"value": r["score"], "rank": r["rank"], "scored_draws": r["scored_draws"]}
+            | {
+                "value": r["score"],
+                "rank": r["rank"],
+                "scored_draws": r["scored_draws"],
+            }
             | {k: r[k] for k in _SENSITIVITY}
         )
     for r in sensitivity.get("sweep", []):
-        rows.append(
+        yield (
             {"record": "sweep", "scorecard": name, "node": r["node"], "name": r["weight"]}
             | {k: r[k] for k in ("factor", "entity", "year", "rank", "rank_change")}
             | {"value": r["score"]}
         )
-    return rows
 
 
 def _compliance_rows(block: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -248,13 +259,9 @@ def sections(result: Result) -> Iterator[pa.Table]:
     yield from _value_sections(result)
     yield from _finding_sections(result)
     for card in result.scorecards:
-        rows = _scorecard_rows(card.to_record())
-        if rows:
-            yield _records_section(rows)
+        yield from _in_sections(_scorecard_rows(card))
     for block in result.compliance:
-        rows = _compliance_rows(block.to_record())
-        if rows:
-            yield _records_section(rows)
+        yield from _in_sections(iter(_compliance_rows(block.to_record())))
 
 
 def write_csv(result: Result, out: IO[bytes]) -> None:

@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import scoring
+from .arrow import TEXT, constant, distinct
 from .catalog import Catalog
 from .config import Config, load_config
 from .dataset import build_dataset
@@ -283,11 +284,12 @@ def _as_one_entity(out: ReadOutput, spec: InputSpec) -> ReadOutput:
     figures = out.figures.set_column(
         out.figures.schema.get_field_index("entity"),
         "entity",
-        pa.array([spec.entity] * out.figures.num_rows, pa.string()),
+        constant(spec.entity, out.figures.num_rows),
     )
     table = out.findings.to_arrow()
     column = table.schema.get_field_index("entity")
-    entity = pc.if_else(pc.is_null(table["entity"]), table["entity"], pa.scalar(spec.entity))
+    given = table["entity"].cast(pa.string())
+    entity = pc.if_else(pc.is_null(given), given, pa.scalar(spec.entity)).cast(TEXT)
     findings = FindingBuilder()
     findings.extend(Findings(table.set_column(column, "entity", entity)))
     findings.extend(notes)
@@ -311,7 +313,7 @@ def _attributes(specs: Iterable[InputSpec], outputs: Iterable[ReadOutput]) -> di
     """Entity attributes (level, type) from the readers, then the config."""
     attributes: dict[str, dict[str, str]] = {}
     for spec, out in zip(specs, outputs, strict=True):
-        entities = set(out.entities) | set(out.figures["entity"].unique().to_pylist())
+        entities = set(out.entities) | distinct(out.figures["entity"])
         for entity in entities:
             attrs_of = attributes.setdefault(entity, {})
             attrs_of.update(out.entities.get(entity, {}))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -17,21 +18,24 @@ from .model import Figure, Provenance
 
 # One source of one figure.  ``raw`` is null where the cell printed the figure's
 # plain spelling (what ``plain_spelling`` gives), so the common cell costs no text.
+# Texts repeated across cells (file, caption, column header, key, entity) are
+# dictionary-encoded: a cell costs an index, not a copy of its file name.
+TEXT = pa.dictionary(pa.int32(), pa.string())
 PROVENANCE_FIELDS = (
-    pa.field("file", pa.string()),
+    pa.field("file", TEXT),
     pa.field("line", pa.int32()),
     pa.field("raw", pa.string()),
-    pa.field("table", pa.string()),
-    pa.field("column", pa.string()),
+    pa.field("table", TEXT),
+    pa.field("column", TEXT),
 )
 PROVENANCE = pa.struct(list(PROVENANCE_FIELDS))
 PROVENANCE_LIST = pa.list_(PROVENANCE)
 
 FIGURES = pa.schema(
     [
-        pa.field("entity", pa.string()),
+        pa.field("entity", TEXT),
         pa.field("year", pa.int32()),
-        pa.field("key", pa.string()),
+        pa.field("key", TEXT),
         pa.field("value", pa.float64()),
         *PROVENANCE_FIELDS,
     ]
@@ -54,8 +58,35 @@ def full_raw(raw: pa.Array | pa.ChunkedArray, values: pa.Array | pa.ChunkedArray
     return pc.coalesce(raw, plain_spelling(values))
 
 
-def empty_figures() -> pa.Table:
-    return FIGURES.empty_table()
+def constant(value: str, n: int) -> pa.DictionaryArray:
+    """``value`` ``n`` times, as one dictionary entry and ``n`` indexes."""
+    return pa.DictionaryArray.from_arrays(
+        pa.array(np.zeros(n, dtype=np.int32)), pa.array([value], pa.string())
+    )
+
+
+def encoded(column: pa.ChunkedArray | pa.Array) -> pa.DictionaryArray:
+    """A text column as one dictionary array (its dictionary without repeats)."""
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+    if pa.types.is_dictionary(column.type):
+        column = column.dictionary_decode() if not _unique(column.dictionary) else column
+    return column if pa.types.is_dictionary(column.type) else pc.dictionary_encode(column)
+
+
+def distinct(column: pa.ChunkedArray) -> set[str]:
+    """The texts a (dictionary) column holds; a dictionary's unused entries do not count."""
+    out: set[str] = set()
+    for chunk in column.chunks:
+        if pa.types.is_dictionary(chunk.type):
+            out.update(chunk.dictionary.take(pc.unique(chunk.indices.drop_null())).to_pylist())
+        else:
+            out.update(v for v in pc.unique(chunk).to_pylist() if v is not None)
+    return out
+
+
+def _unique(dictionary: pa.Array) -> bool:
+    return len(pc.unique(dictionary)) == len(dictionary)
 
 
 def figures_table(columns: Mapping[str, Sequence[Any]]) -> pa.Table:
@@ -92,7 +123,8 @@ def as_figures(items: Any) -> pa.Table:
         missing = [f.name for f in FIGURES if f.name not in items.column_names]
         if missing:
             raise TypeError(f"a figures table lacks the columns {', '.join(missing)}")
-        return items.select([f.name for f in FIGURES]).cast(FIGURES)
+        table = items.select([f.name for f in FIGURES])
+        return table if table.schema.equals(FIGURES) else table.cast(FIGURES)
     return figures_from_objects(items)
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from .arrow import FIGURES, figures_table
+from .arrow import FIGURES, distinct, figures_table
 from .catalog import Catalog
 from .cells import parse_cell
 from .errors import FormulaError
@@ -249,7 +249,7 @@ class Collector:
     def figure_entities(self) -> set[str]:
         """The entities the figures read so far belong to."""
         self._flush()
-        return {e for t in self._batches for e in t["entity"].unique().to_pylist()}
+        return {e for t in self._batches for e in distinct(t["entity"])}
 
     def output(self) -> ReadOutput:
         self._flush()

@@ -20,9 +20,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from .arrow import PROVENANCE, as_figures, figure_objects, full_raw, provenance_objects
+from .arrow import PROVENANCE, as_figures, encoded, figure_objects, full_raw, provenance_objects
 from .catalog import Catalog
 from .model import Figure, Finding, Provenance
 
@@ -67,6 +66,7 @@ class Dataset:
         self._segments: dict[str, tuple[int, int]] = {}
         self._source_rows: npt.NDArray[np.int32] = np.zeros(0, dtype=np.int32)
         self._rows: list[tuple[str, int]] | None = None
+        self._index: dict[tuple[str, int], int] | None = None
 
     # --- the index -----------------------------------------------------------
 
@@ -92,7 +92,9 @@ class Dataset:
         )
 
     def index(self) -> dict[tuple[str, int], int]:
-        return {row: i for i, row in enumerate(self.rows)}
+        if self._index is None:
+            self._index = {row: i for i, row in enumerate(self.rows)}
+        return self._index
 
     def prev_index(self) -> npt.NDArray[np.intp]:
         """For each row, the row of the same entity one year earlier, or -1."""
@@ -224,41 +226,49 @@ def build_dataset(
 ) -> tuple[Dataset, list[Finding]]:
     """Merge figures (a figures table, or :class:`Figure` objects) into a
     dataset; conflicting sources become findings."""
-    table = as_figures(figures).combine_chunks()
+    table = as_figures(figures)
     n = table.num_rows
     if not n:
         dataset = Dataset(attributes=attributes)
         for entity in dataset.attributes:
             dataset.attributes.setdefault(entity, {})
         return dataset, []
-    entity_enc = pc.dictionary_encode(table["entity"]).chunk(0)
+    entity_enc = encoded(table["entity"])
     names = entity_enc.dictionary.to_pylist()
     order = sorted(range(len(names)), key=names.__getitem__)
     rank = np.empty(len(names), dtype=np.int64)
     rank[order] = np.arange(len(names))
-    ecode = rank[entity_enc.indices.to_numpy()]
-    years = table["year"].to_numpy().astype(np.int64)
+    years = table["year"].to_numpy()
     ymin = int(years.min())
     span = int(years.max()) - ymin + 1
-    unique_rows, row_of = np.unique(ecode * span + (years - ymin), return_inverse=True)
+    cell_row = rank[entity_enc.indices.to_numpy()] * span + (years - ymin)
+    unique_rows, inverse = np.unique(cell_row, return_inverse=True)
+    del cell_row
+    row_of = inverse.astype(np.int32).reshape(-1)
+    del inverse
+    used = np.unique(unique_rows // span)  # a dictionary may hold texts no figure uses
     dataset = Dataset(
         attributes=attributes,
         index=(
-            [names[i] for i in order],
-            (unique_rows // span).astype(np.int32),
+            [names[order[int(r)]] for r in used],
+            np.searchsorted(used, unique_rows // span).astype(np.int32),
             (unique_rows % span + ymin).astype(np.int32),
         ),
     )
-    key_enc = pc.dictionary_encode(table["key"]).chunk(0)
+    key_enc = encoded(table["key"])
     canon_names = [catalog.canonical(k) for k in key_enc.dictionary.to_pylist()]
     canon_keys = list(dict.fromkeys(canon_names))
-    canon_id = np.array([canon_keys.index(c) for c in canon_names], dtype=np.int64)
+    canon_id = np.array([canon_keys.index(c) for c in canon_names], dtype=np.int32)
     key_of = canon_id[key_enc.indices.to_numpy()]
     # Columns in the order their key first appears among the figures.
     firsts = np.unique(key_of, return_index=True)
     appearance = [canon_keys[int(k)] for k in firsts[0][np.argsort(firsts[1])]]
-    sort = np.lexsort((np.arange(n), row_of, key_of))
+    # one stable sort by (key, row): ties keep the order the figures were read in
+    group = key_of.astype(np.int64) * dataset.size + row_of
+    sort = np.argsort(group, kind="stable")
+    group = group[sort]
     sorted_keys, sorted_rows = key_of[sort], row_of[sort]
+    del key_of, row_of
     values = table["value"].to_numpy()
     bounds = np.searchsorted(sorted_keys, np.arange(len(canon_keys) + 1))
     columns: dict[str, Column] = {}
@@ -269,10 +279,10 @@ def build_dataset(
         columns[key] = column
     for key in appearance:
         dataset.set_column(key, columns[key], derived=False)
-    group = sorted_keys * dataset.size + sorted_rows
     starts = np.flatnonzero(np.concatenate([[True], group[1:] != group[:-1]]))
     counts = np.diff(np.concatenate([starts, [n]]))
     findings = _merge_duplicates(table, catalog, dataset, sort, starts, counts)
+    del group
     sources = table.select(["value", *_PROVENANCE_COLUMNS]).take(pa.array(sort))
     sources = sources.add_column(0, "row", pa.array(sorted_rows.astype(np.int32)))
     dataset.set_sources(sources.add_column(0, "key_id", pa.array(sorted_keys)), canon_keys)

@@ -8,8 +8,10 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import pyarrow as pa
 
 from . import formula as formula_mod
+from .arrow import TEXT
 from .catalog import Catalog
 from .dataset import Dataset
 from .errors import PluginError, guarded
@@ -77,15 +79,25 @@ def _explain_nulls(
     any_absent = pattern.any(axis=0)
     zero = ev.zero_division[rows] & ~any_absent
     odd = ~any_absent & ~zero & ~ev.missing[rows]
-    for i in rows[zero | odd]:
-        entity, year = dataset.rows[int(i)]
-        rule = "zero_denominator" if ev.zero_division[i] else "not_a_number"
-        message = (
-            f"{label}: denominator is zero in {metric.formula}"
-            if rule == "zero_denominator"
-            else f"{label}: {metric.formula} is not a finite number"
+    odd_rows = rows[zero | odd]
+    if odd_rows.size:  # in row order, each with the rule of its own null
+        kind = pa.array(np.where(ev.zero_division[odd_rows], 0, 1).astype(np.int32))
+        rules = ["zero_denominator", "not_a_number"]
+        texts = [
+            f"{label}: denominator is zero in {metric.formula}",
+            f"{label}: {metric.formula} is not a finite number",
+        ]
+        out.bulk(
+            "warning",
+            pa.DictionaryArray.from_arrays(kind, pa.array(rules)),
+            pa.DictionaryArray.from_arrays(kind, pa.array(texts)),
+            pa.DictionaryArray.from_arrays(
+                pa.array(dataset.entity_codes[odd_rows], pa.int32()), pa.array(dataset.entity_names)
+            ),
+            dataset.row_years[odd_rows],
+            (label,),
+            table,
         )
-        out.add(Finding("warning", rule, message, entity, year, (label,), table=table))
     missing = rows[any_absent]
     if not missing.size:
         return
@@ -98,24 +110,45 @@ def _explain_nulls(
     else:
         keys = np.column_stack([years, absent[:, missing].T])
         firsts = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+    first, group = firsts[1], firsts[2].reshape(-1)
+    sizes = np.bincount(group)
     year_sizes = dict(zip(*np.unique(dataset.row_years, return_counts=True), strict=True))
-    for g in np.argsort(firsts[1], kind="stable"):
-        members = missing[firsts[2].reshape(-1) == g]
-        year = int(dataset.row_years[members[0]])
-        gone = [dep for d, dep in enumerate(deps) if absent[d, members[0]]]
-        if not any(catalog.in_edition(dep, year) for dep in gone):
-            continue
+    messages: list[str] = []
+    indicators: list[tuple[str, ...]] = []
+    keep = np.zeros(len(first), dtype=bool)  # the group is reported …
+    whole = np.zeros(len(first), dtype=bool)  # … by one finding for all entities of its year
+    for g, at in enumerate(first.tolist()):
+        year = int(dataset.row_years[missing[at]])
+        gone = [dep for d, dep in enumerate(deps) if absent[d, missing[at]]]
         names = (label, *map(catalog.label, gone))
-        message = f"{label} not computed: no value for {', '.join(names[1:])}"
-        if len(members) > 1 and len(members) == year_sizes[year]:
-            message = (
-                f"{label} not computed for any of the {len(members)} entities of {year}: "
-                f"no value for {', '.join(names[1:])}"
-            )
-            out.add(Finding("info", "missing_input", message, None, year, names, table=table))
-            continue
-        entities = [dataset.entity_names[c] for c in dataset.entity_codes[members].tolist()]
-        out.bulk("info", "missing_input", message, entities, [year] * len(members), names, table)
+        keep[g] = any(catalog.in_edition(dep, year) for dep in gone)
+        whole[g] = 1 < sizes[g] == year_sizes[year]
+        said = f" for any of the {sizes[g]} entities of {year}: " if whole[g] else ": "
+        messages.append(f"{label} not computed{said}no value for {', '.join(names[1:])}")
+        indicators.append(names)
+    # one row per entity-year, or one for the whole year; groups in the order they first occur
+    rank = np.argsort(np.argsort(first, kind="stable"), kind="stable")
+    rows_of = missing[keep[group] & ~whole[group]]
+    groups_of = group[keep[group] & ~whole[group]]
+    whole_groups = np.flatnonzero(keep & whole)
+    order_key = np.concatenate([rank[groups_of], rank[whole_groups]])
+    row_key = np.concatenate([rows_of, missing[first[whole_groups]]])
+    gid = np.concatenate([groups_of, whole_groups])
+    sort = np.lexsort((row_key, order_key))
+    gid, row_key = gid[sort], row_key[sort]
+    one = np.concatenate([np.zeros(len(rows_of), bool), np.ones(len(whole_groups), bool)])[sort]
+    codes = pa.array(dataset.entity_codes[row_key], pa.int32(), mask=one)
+    entities = pa.DictionaryArray.from_arrays(codes, pa.array(dataset.entity_names, pa.string()))
+    gids = pa.array(gid, pa.int32())
+    out.bulk(
+        "info",
+        "missing_input",
+        pa.DictionaryArray.from_arrays(gids, pa.array(messages, pa.string())),
+        entities,
+        dataset.row_years[row_key],
+        pa.array([list(i) for i in indicators], pa.list_(TEXT)).take(gids),
+        table,
+    )
 
 
 def _propagate_conflicts(

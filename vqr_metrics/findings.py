@@ -15,23 +15,23 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .arrow import PROVENANCE_LIST, provenance_objects, provenance_structs, to_pandas, to_polars
+from .arrow import PROVENANCE_LIST, TEXT, provenance_objects, provenance_structs, to_pandas, to_polars
 from .model import SEVERITIES, Finding
 
 FINDINGS = pa.schema(
     [
-        pa.field("severity", pa.string()),
-        pa.field("rule", pa.string()),
-        pa.field("message", pa.string()),
-        pa.field("entity", pa.string()),
+        pa.field("severity", TEXT),
+        pa.field("rule", TEXT),
+        pa.field("message", TEXT),
+        pa.field("entity", TEXT),
         pa.field("year", pa.int32()),
-        pa.field("indicators", pa.list_(pa.string())),
+        pa.field("indicators", pa.list_(TEXT)),
         pa.field("expected", pa.float64()),
         pa.field("expected_text", pa.string()),
         pa.field("actual", pa.float64()),
         pa.field("actual_text", pa.string()),
         pa.field("tolerance", pa.float64()),
-        pa.field("table", pa.string()),
+        pa.field("table", TEXT),
         pa.field("provenance", PROVENANCE_LIST),
         pa.field("cell", pa.bool_()),
     ]
@@ -131,7 +131,7 @@ class Findings:
 
     def count(self, column: str) -> Counter[str]:
         """How many findings carry each value of ``column`` (``severity``, ``rule``)."""
-        counted = pc.value_counts(self._table[column]).to_pylist() if len(self) else []
+        counted = pc.value_counts(pc.cast(self._table[column], pa.string())).to_pylist() if len(self) else []
         return Counter({c["values"]: c["counts"] for c in counted})
 
     def cell_count(self) -> int:
@@ -140,6 +140,16 @@ class Findings:
 
     def where(self, mask: Any) -> Findings:
         return Findings(self._table.filter(mask))
+
+
+def _pylist(items: Any) -> list[Any]:
+    if isinstance(items, pa.Array):
+        return list(items.to_pylist())
+    return list(items.tolist()) if isinstance(items, np.ndarray) else list(items)
+
+
+def _array(items: Any, type_: pa.DataType) -> pa.Array:
+    return items.cast(type_) if isinstance(items, pa.Array) else pa.array(items, type_)
 
 
 class FindingBuilder:
@@ -163,31 +173,34 @@ class FindingBuilder:
     def bulk(
         self,
         severity: str,
-        rule: str,
-        message: str | Sequence[str],
-        entity: Sequence[str | None] | np.ndarray,
+        rule: str | pa.Array,
+        message: str | Sequence[str] | pa.Array,
+        entity: Sequence[str | None] | np.ndarray | pa.Array,
         year: Sequence[int | None] | np.ndarray,
-        indicators: Sequence[str] = (),
+        indicators: Sequence[str] | pa.Array = (),
         table: str | None = None,
         provenance: pa.Array | None = None,
         cell: bool = False,
     ) -> None:
-        """Many findings at once: ``entity`` and ``year`` are columns, the rest the same for all."""
+        """Many findings at once: ``entity`` and ``year`` are columns, ``message``
+        and ``indicators`` the same for all or columns too, the rest the same for all."""
         n = len(entity)
         if not n:
             return
         assert severity in SEVERITIES
         if n < 16 and provenance is None:  # a handful: objects cost less than a batch
-            texts = [message] * n if isinstance(message, str) else list(message)
-            for m, e, y in zip(texts, list(entity), list(year), strict=True):
+            texts = [message] * n if isinstance(message, str) else _pylist(message)
+            rules = [rule] * n if isinstance(rule, str) else _pylist(rule)
+            names = [tuple(indicators)] * n if isinstance(indicators, tuple | list) else _pylist(indicators)
+            for r, m, e, y, i in zip(rules, texts, _pylist(entity), _pylist(year), names, strict=True):
                 self.add(
                     Finding(
                         severity,
-                        rule,
+                        r,
                         m,
                         e,
                         None if y is None else int(y),
-                        tuple(indicators),
+                        tuple(i),
                         table=table,
                         cell=cell,
                     )
@@ -201,15 +214,15 @@ class FindingBuilder:
 
         empty = pa.array([], PROVENANCE_LIST.value_type)
         cols: dict[str, Any] = {
-            "severity": same(severity, pa.string()),
-            "rule": same(rule, pa.string()),
-            "message": same(message, pa.string())
-            if isinstance(message, str)
-            else pa.array(message, pa.string()),
-            "entity": pa.array(entity, pa.string()),
+            "severity": same(severity, TEXT),
+            "rule": same(rule, TEXT) if isinstance(rule, str) else _array(rule, TEXT),
+            "message": same(message, TEXT) if isinstance(message, str) else _array(message, TEXT),
+            "entity": _array(entity, TEXT),
             "year": pa.array(year, pa.int32()),
-            "indicators": same(list(indicators), pa.list_(pa.string())),
-            "table": same(table, pa.string()),
+            "indicators": same(list(indicators), pa.list_(TEXT))
+            if isinstance(indicators, tuple | list)
+            else indicators,
+            "table": same(table, TEXT),
             "provenance": provenance
             if provenance is not None
             else pa.ListArray.from_arrays(pa.array(np.zeros(n + 1, dtype=np.int32)), empty),

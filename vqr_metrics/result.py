@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
 import attrs
+import pyarrow as pa
 
 from .catalog import Catalog
 from .dataset import Dataset
@@ -34,8 +35,9 @@ def _number(x: Any) -> Any:
 def value_records(values: Values, chunk: int = 8192) -> Iterator[list[dict[str, Any]]]:
     """The values as JSON records, a chunk at a time (their columns are the
     records' keys, in order)."""
-    for batch in values.to_arrow().to_batches(max_chunksize=chunk):
-        yield batch.to_pylist()
+    for batch in values.batches():
+        for part in pa.Table.from_batches([batch]).to_batches(max_chunksize=chunk):
+            yield part.to_pylist()
 
 
 def _either(number: float | None, text: str | None) -> Any:

@@ -13,20 +13,19 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .arrow import PROVENANCE_LIST, provenance_objects, to_pandas, to_polars
+from .arrow import PROVENANCE_LIST, TEXT, constant, provenance_objects, to_pandas, to_polars
 from .catalog import Catalog
 from .dataset import Dataset
 from .model import Value
 
-_TEXT = pa.dictionary(pa.int32(), pa.string())
 VALUES = pa.schema(
     [
-        pa.field("entity", _TEXT),
+        pa.field("entity", TEXT),
         pa.field("year", pa.int32()),
-        pa.field("key", _TEXT),
-        pa.field("name", _TEXT),
-        pa.field("label", _TEXT),
-        pa.field("unit", _TEXT),
+        pa.field("key", TEXT),
+        pa.field("name", TEXT),
+        pa.field("label", TEXT),
+        pa.field("unit", TEXT),
         pa.field("value", pa.float64()),
         pa.field("derived", pa.bool_()),
         pa.field("imputed", pa.bool_()),
@@ -53,33 +52,46 @@ def _value(r: dict[str, Any]) -> Value:
 
 
 class Values:
-    """An immutable table of values (:data:`VALUES`).  Iterating yields
-    :class:`Value` objects, chunk by chunk; ``to_arrow()`` is the table."""
+    """The values of a result (:data:`VALUES`), made a key at a time from
+    the dataset when a writer streams them (``batches()``); ``to_arrow()``
+    builds the whole table once, on request.  Iterating yields :class:`Value`
+    objects, a batch at a time."""
 
-    def __init__(self, table: pa.Table | None = None) -> None:
-        self._table = VALUES.empty_table() if table is None else table
+    def __init__(self, table: pa.Table | None = None, *, source: _Source | None = None) -> None:
+        self._table = table if table is not None or source is not None else VALUES.empty_table()
+        self._source = source
+
+    def batches(self) -> Iterator[pa.RecordBatch]:
+        if self._table is not None:
+            yield from self._table.to_batches()
+        else:
+            assert self._source is not None
+            yield from self._source.batches()
 
     def to_arrow(self) -> pa.Table:
+        if self._table is None:
+            self._table = pa.Table.from_batches(list(self.batches()), schema=VALUES)
         return self._table
 
     def to_pandas(self) -> Any:
-        return to_pandas(self._table)
+        return to_pandas(self.to_arrow())
 
     def to_polars(self) -> Any:
-        return to_polars(self._table)
+        return to_polars(self.to_arrow())
 
     def __len__(self) -> int:
-        return int(self._table.num_rows)
+        return self._source.count if self._source is not None else int(self.to_arrow().num_rows)
 
     def __iter__(self) -> Iterator[Value]:
-        for batch in self._table.to_batches(max_chunksize=4096):
-            yield from (_value(r) for r in batch.to_pylist())
+        for batch in self.batches():
+            for chunk in pa.Table.from_batches([batch]).to_batches(max_chunksize=4096):
+                yield from (_value(r) for r in chunk.to_pylist())
 
     def __getitem__(self, i: int) -> Value:
-        return _value(self._table.slice(i, 1).to_pylist()[0])
+        return _value(self.to_arrow().slice(i, 1).to_pylist()[0])
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Values) and self._table.equals(other._table)
+        return isinstance(other, Values) and self.to_arrow().equals(other.to_arrow())
 
     def __hash__(self) -> int:
         return id(self)
@@ -88,10 +100,15 @@ class Values:
         return f"<Values: {len(self)} rows>"
 
     def derived_count(self) -> int:
-        return int(pc.sum(self._table["derived"]).as_py() or 0) if len(self) else 0
+        if self._source is not None:
+            return self._source.derived
+        t = self.to_arrow()
+        return int(pc.sum(t["derived"]).as_py() or 0) if t.num_rows else 0
 
     def lookup(self, entity: str, year: int, key: str) -> float | None:
-        t = self._table
+        if self._source is not None:
+            return self._source.dataset.value(entity, year, key)
+        t = self.to_arrow()
         mask = pc.and_(
             pc.and_(pc.equal(t["entity"].cast(pa.string()), entity), pc.equal(t["year"], year)),
             pc.equal(t["key"].cast(pa.string()), key),
@@ -108,52 +125,50 @@ def value_order(dataset: Dataset, catalog: Catalog) -> list[str]:
     return order + [k for k in dataset.columns if k not in seen]
 
 
+class _Source:
+    """Values drawn from a finished dataset, one batch per key, in value order."""
+
+    def __init__(self, dataset: Dataset, catalog: Catalog) -> None:
+        self.dataset = dataset
+        self.keys = value_order(dataset, catalog)
+        self.items = [catalog.get(key) for key in self.keys]
+        self.labels = [
+            catalog.label(key) or item.name for key, item in zip(self.keys, self.items, strict=True)
+        ]
+        counts = [int(np.count_nonzero(~np.isnan(dataset.columns[key]))) for key in self.keys]
+        self.count = sum(counts)
+        self.derived = sum(c for c, key in zip(counts, self.keys, strict=True) if key in dataset.derived)
+
+    def batches(self) -> Iterator[pa.RecordBatch]:
+        data = self.dataset
+        names = pa.array(data.entity_names, pa.string())
+        for key, item, label in zip(self.keys, self.items, self.labels, strict=True):
+            column = data.columns[key]
+            at = np.flatnonzero(~np.isnan(column))
+            if not at.size:
+                continue
+            n = at.size
+            flags = data.imputed.get(key)
+            mask = data.conflicted.get(key)
+            yield pa.RecordBatch.from_arrays(
+                [
+                    pa.DictionaryArray.from_arrays(pa.array(data.entity_codes[at], pa.int32()), names),
+                    pa.array(data.row_years[at], pa.int32()),
+                    constant(key, n),
+                    constant(item.name, n),
+                    constant(label, n),
+                    constant(item.unit, n),
+                    pa.array(column[at], pa.float64()),
+                    pa.array(np.full(n, key in data.derived), pa.bool_()),
+                    pa.array(flags[at] if flags is not None else np.zeros(n, dtype=bool), pa.bool_()),
+                    pa.array(mask[at] if mask is not None else np.zeros(n, dtype=bool), pa.bool_()),
+                    data.provenance_lists(key, at),
+                ],
+                schema=VALUES,
+            )
+
+
 def collect_values(dataset: Dataset, catalog: Catalog) -> Values:
     """Every non-null value of the dataset, inputs first, then derived, each
-    in catalog order and, within a key, in row order."""
-    keys = value_order(dataset, catalog)
-    rows, key_ids, values, imputed, conflicted, provenance = [], [], [], [], [], []
-    for k, key in enumerate(keys):
-        column = dataset.columns[key]
-        at = np.flatnonzero(~np.isnan(column))
-        rows.append(at)
-        key_ids.append(np.full(at.size, k, dtype=np.int32))
-        values.append(column[at])
-        flags = dataset.imputed.get(key)
-        imputed.append(flags[at] if flags is not None else np.zeros(at.size, dtype=bool))
-        mask = dataset.conflicted.get(key)
-        conflicted.append(mask[at] if mask is not None else np.zeros(at.size, dtype=bool))
-        provenance.append(dataset.provenance_lists(key, at))
-    if not keys:
-        return Values()
-    row = np.concatenate(rows)
-    key_id = np.concatenate(key_ids)
-    items = [catalog.get(key) for key in keys]
-
-    def per_key(texts: list[str]) -> pa.DictionaryArray:
-        """A text of each value's key, its dictionary without repeats (pandas needs that)."""
-        unique = list(dict.fromkeys(texts))
-        remap = np.array([unique.index(t) for t in texts], dtype=np.int32)
-        return pa.DictionaryArray.from_arrays(pa.array(remap[key_id]), pa.array(unique, pa.string()))
-
-    entity = pa.DictionaryArray.from_arrays(
-        pa.array(dataset.entity_codes[row], pa.int32()), pa.array(dataset.entity_names, pa.string())
-    )
-    derived = np.isin(key_id, [k for k, key in enumerate(keys) if key in dataset.derived])
-    table = pa.Table.from_arrays(
-        [
-            entity,
-            pa.array(dataset.row_years[row], pa.int32()),
-            per_key(keys),
-            per_key([item.name for item in items]),
-            per_key([catalog.label(key) or item.name for key, item in zip(keys, items, strict=True)]),
-            per_key([item.unit for item in items]),
-            pa.array(np.concatenate(values), pa.float64()),
-            pa.array(derived, pa.bool_()),
-            pa.array(np.concatenate(imputed), pa.bool_()),
-            pa.array(np.concatenate(conflicted), pa.bool_()),
-            pa.chunked_array(provenance, PROVENANCE_LIST),
-        ],
-        schema=VALUES,
-    )
-    return Values(table)
+    in catalog order and, within a key, in row order (made when read)."""
+    return Values(source=_Source(dataset, catalog))

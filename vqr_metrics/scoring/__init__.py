@@ -9,6 +9,7 @@ adds a method by registering it.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 
 import attrs
@@ -54,7 +55,7 @@ class ScoringPlan:
                     name=card.name,
                     description=card.description,
                     methods=methods_of(card),
-                    results=tuple(score_rows(card, data, scores)),
+                    rows=functools.partial(score_rows, card, data, scores),
                     weights=tuple(scores.weights),
                     sensitivity=analyse(card, data, self.methods, scores) if card.sensitivity else None,
                 )

@@ -4,7 +4,7 @@ rule set, each turning into the plain records of the JSON output."""
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -30,12 +30,14 @@ def whole(x: Any) -> int | None:
 
 @attrs.frozen
 class ScorecardResult:
-    """Scores, ranks and contributions of one scorecard."""
+    """Scores, ranks and contributions of one scorecard.  ``rows()`` makes
+    the per entity-year records from the score arrays each time it is
+    called, so a national run holds arrays, not a dict per school."""
 
     name: str
     description: str
     methods: Mapping[str, Any]
-    results: tuple[Mapping[str, Any], ...]
+    rows: Callable[[], Iterator[Mapping[str, Any]]] = attrs.field(eq=False, repr=False)
     weights: tuple[Mapping[str, Any], ...] = ()
     sensitivity: Mapping[str, Any] | None = None
 
@@ -44,7 +46,7 @@ class ScorecardResult:
             "name": self.name,
             "description": self.description,
             "methods": dict(self.methods),
-            "results": [dict(r) for r in self.results],
+            "results": [dict(r) for r in self.rows()],
             "weights": [dict(w) for w in self.weights],
         }
         if self.sensitivity is not None:
@@ -94,13 +96,12 @@ def methods_of(card: Scorecard) -> dict[str, Any]:
     }
 
 
-def score_rows(card: Scorecard, data: CardData, scores: Scores) -> list[dict[str, Any]]:
+def score_rows(card: Scorecard, data: CardData, scores: Scores) -> Iterator[dict[str, Any]]:
     """One record per entity-year: score, rank, contributions per indicator
     (summing to the score), the dimensions, and every indicator's raw and
     normalised value with its status (reported, imputed or missing)."""
     leaves = card.root.leaves()
     dim_contrib = dimension_contributions(card, scores)
-    rows = []
     for i, (entity, year) in enumerate(data.rows):
         scored = not math.isnan(scores.score[i])
         indicators = {}
@@ -117,7 +118,7 @@ def score_rows(card: Scorecard, data: CardData, scores: Scores) -> list[dict[str
                 "weight": number(scores.weight[leaf.label][i]),
                 "contribution": number(scores.contrib[leaf.label][i]),
             }
-        rows.append(
+        yield (
             {
                 "entity": entity,
                 "year": year,
@@ -140,4 +141,3 @@ def score_rows(card: Scorecard, data: CardData, scores: Scores) -> list[dict[str
                 "indicators": indicators,
             }
         )
-    return rows
