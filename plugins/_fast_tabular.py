@@ -29,8 +29,13 @@ _PLAIN_NUMBER = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
 
 
 def _trimmed(column: pa.ChunkedArray | pa.Array) -> pa.Array:
-    text = pc.fill_null(pc.utf8_trim_whitespace(column), "")
-    return text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
+    """The column's cells without surrounding white space; a column that has
+    none (the usual case) is not copied."""
+    if column.null_count:
+        column = pc.fill_null(column, "")
+    if pc.any(pc.match_substring_regex(column, r"^\s|\s$")).as_py():
+        column = pc.utf8_trim_whitespace(column)
+    return column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
 
 
 def read_wide(

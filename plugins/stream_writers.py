@@ -52,6 +52,7 @@ import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import IO, Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
@@ -60,6 +61,7 @@ import pyarrow.parquet as pq
 from vqr_metrics.arrow import PROVENANCE_LIST
 from vqr_metrics.model import Writer
 from vqr_metrics.result import Result, finding_records, value_records
+from vqr_metrics.scoring.results import ScorecardResult
 
 COLUMNS = (
     "record",
@@ -195,20 +197,48 @@ def _summary_rows(result: Result) -> list[dict[str, Any]]:
     return [{"record": "summary", "key": name, "value": count} for name, count in counts.items()]
 
 
-def _scorecard_rows(card: Any) -> Iterator[dict[str, Any]]:
-    """The records of a scorecard, made one entity-year at a time."""
+def _score_sections(card: ScorecardResult) -> Iterator[pa.Table]:
+    """Score, dimension and contribution records, column-wise; each
+    entity-year's score first, then its dimensions, then its indicators."""
+    c = card.columns()
+    n = len(c.entity)
+    step = CHUNK // 8  # a section holds (2 + dimensions + indicators) rows per entity-year
+    for start in range(0, n, step):
+        part = slice(start, min(start + step, n))
+        m = part.stop - part.start
+        at = {"scorecard": card.name, "entity": pa.array(c.entity[part]), "year": pa.array(c.year[part])}
+        tables = [
+            _section(
+                m,
+                {"record": "score", **at}
+                | _numbers(value=c.score, rank=c.rank, coverage=c.coverage, at=part),
+            )
+        ]
+        for label, (score, rank, contribution) in c.dimensions.items():
+            numbers = _numbers(value=score, rank=rank, contribution=contribution, at=part)
+            tables.append(_section(m, {"record": "dimension", **at, "name": label} | numbers))
+        for label, (metric, value, status, normalized, weight, contribution) in c.indicators.items():
+            numbers = _numbers(
+                value=value, normalized=normalized, weight=weight, contribution=contribution, at=part
+            )
+            given = {"key": pa.array(metric[part]), "status": pa.array(status[part])}
+            tables.append(_section(m, {"record": "contribution", **at, "name": label, **given} | numbers))
+        # interleave: row i of every table, then row i + 1
+        order = np.arange(m * len(tables)).reshape(len(tables), m).T.reshape(-1)
+        yield pa.concat_tables(tables).take(pa.array(order))
+
+
+def _numbers(at: slice, **columns: Any) -> dict[str, Any]:
+    """Float columns as the text Arrow spells them, NaN as empty."""
+    out = {}
+    for name, values in columns.items():
+        part = np.asarray(values[at], dtype=np.float64)
+        out[name] = pc.cast(pa.array(part, mask=np.isnan(part)), pa.string())
+    return out
+
+
+def _sensitivity_rows(card: ScorecardResult) -> Iterator[dict[str, Any]]:
     name = card.name
-    for r in card.rows():
-        at = {"scorecard": name, "entity": r["entity"], "year": r["year"]}
-        yield {"record": "score", **at, "value": r["score"], "rank": r["rank"], "coverage": r["coverage"]}
-        for label, d in r.get("dimensions", {}).items():
-            yield {"record": "dimension", **at, "name": label, "value": d["score"], "rank": d["rank"]} | {
-                "contribution": d["contribution"]
-            }
-        for label, i in r.get("indicators", {}).items():
-            yield {"record": "contribution", **at, "name": label, "key": i["metric"], "value": i["value"]} | {
-                k: i[k] for k in ("status", "normalized", "weight", "contribution")
-            }
     sensitivity = card.sensitivity or {}
     for r in sensitivity.get("results", []):
         yield (
@@ -259,7 +289,8 @@ def sections(result: Result) -> Iterator[pa.Table]:
     yield from _value_sections(result)
     yield from _finding_sections(result)
     for card in result.scorecards:
-        yield from _in_sections(_scorecard_rows(card))
+        yield from _score_sections(card)
+        yield from _in_sections(_sensitivity_rows(card))
     for block in result.compliance:
         yield from _in_sections(iter(_compliance_rows(block.to_record())))
 

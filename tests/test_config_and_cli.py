@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -123,8 +125,14 @@ def test_output_path_from_config(tmp_path: Path) -> None:
     path = write_config(tmp_path, INPUT + '[output]\nformat = "csv"\npath = "out/r.csv"\n', DATA)
     assert cli.main([str(path)]) == 0
     text = (tmp_path / "out" / "r.csv").read_text(encoding="utf-8")
-    assert text.startswith("\ufeffrecord,entity,year,key") and "value,甲校,2023,tiny_ratio" in text
-    assert "summary,,,cells_read,,,,4," in text and "summary,,,findings_warning,,,,1," in text
+    assert text.startswith('\ufeff"record","entity","year","key"')
+    rows = list(csv.DictReader(io.StringIO(text[1:])))
+    assert any(
+        r["record"] == "value" and (r["entity"], r["year"], r["key"]) == ("甲校", "2023", "tiny_ratio")
+        for r in rows
+    )
+    summary = {r["key"]: r["value"] for r in rows if r["record"] == "summary"}
+    assert (summary["cells_read"], summary["findings_warning"]) == ("4", "1")
 
 
 def test_fail_on(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -215,7 +223,7 @@ def test_output_format_follows_the_output_suffix(tmp_path: Path) -> None:
     assert (tmp_path / "r.out").read_text(encoding="utf-8").startswith("Summary")
     path = write_config(tmp_path, INPUT + '[output]\npath = "x.csv"\n', DATA)
     assert cli.main([str(path)]) == 0
-    assert (tmp_path / "x.csv").read_text(encoding="utf-8").startswith("\ufeffrecord,")
+    assert (tmp_path / "x.csv").read_text(encoding="utf-8").startswith('\ufeff"record",')
 
 
 def test_a_folder_as_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

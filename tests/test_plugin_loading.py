@@ -45,7 +45,7 @@ def test_broken_plugins_fail_by_name(file: str, message: str) -> None:
 def test_clash_names_both_plugins() -> None:
     with pytest.raises(PluginError) as info:
         catalog_with_file("clashing_writer.py")
-    assert "vqr_metrics_plugins.writers" in str(info.value)
+    assert "vqr_metrics_plugins.stream_writers" in str(info.value)
     assert "clashing_writer.py" in str(info.value)
     assert "distribution vqr-metrics" in str(info.value)
 
@@ -126,7 +126,7 @@ def test_entry_point_clash_names_plugin_distribution_and_id(monkeypatch: pytest.
     text = str(info.value)
     assert "duplicate writer id 'csv'" in text
     assert "vqr-broken-dist 9.9" in text
-    assert "vqr_metrics_plugins.writers" in text
+    assert "vqr_metrics_plugins.stream_writers" in text
 
 
 def test_entry_points_are_loaded_and_listed(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -174,4 +174,4 @@ def test_plugins_command_lists_every_plugin(capsys: pytest.CaptureFixture[str], 
     for name in DEFAULT_PLUGINS:
         assert name in out
     assert "vqr-metrics" in out
-    assert "writers: csv, json, markdown, table" in out
+    assert "writers: markdown, table" in out and "writers: csv, json, parquet" in out

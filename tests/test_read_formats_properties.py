@@ -23,6 +23,7 @@ from vqr_metrics_plugins.csv_io import read_csv
 from vqr_metrics_plugins.json_io import read_json
 from vqr_metrics_plugins.xlsx_io import read_xlsx
 
+from vqr_metrics.arrow import figure_objects
 from vqr_metrics.catalog import Catalog
 from vqr_metrics.errors import InputError
 from vqr_metrics.model import InputSpec, ReadOutput
@@ -112,7 +113,7 @@ def _read(reader: Read, path: Path, **spec: Any) -> ReadOutput | None:
     event("cells>0" if out.cells else "no cells")
     assert isinstance(out, ReadOutput)
     assert out.cells == len(out.figures) + sum(1 for f in out.findings if f.cell)
-    for fig in out.figures:
+    for fig in figure_objects(out.figures):
         assert math.isfinite(fig.value)
         assert fig.year is not None and FIRST_YEAR <= fig.year <= LAST_YEAR
     assert (out.cells == 0) == any(f.rule == "no_tables" for f in out.findings)

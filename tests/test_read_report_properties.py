@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from vqr_metrics_plugins.report_text import read_report
 
+from vqr_metrics.arrow import figure_objects
 from vqr_metrics.catalog import Catalog
 from vqr_metrics.errors import InputError
 from vqr_metrics.model import InputSpec, ReadOutput
@@ -81,7 +82,7 @@ def _read(folder: Path, data: bytes, **spec: object) -> ReadOutput | None:
         lines = data.decode("utf-8-sig").splitlines()
     except UnicodeDecodeError:
         return out
-    for fig in out.figures:
+    for fig in figure_objects(out.figures):
         p = fig.provenance
         assert p.line is not None and 1 <= p.line <= len(lines)
         assert p.raw in {c.strip() for c in lines[p.line - 1].split("\t")}

@@ -22,6 +22,7 @@ from vqr_metrics_plugins._report_layout import (
 from vqr_metrics_plugins._report_match import select_table
 from vqr_metrics_plugins.report_text import read_report
 
+from vqr_metrics.arrow import figure_objects
 from vqr_metrics.catalog import Catalog
 from vqr_metrics.model import Finding, InputSpec, ReadOutput
 from vqr_metrics.pluginmanager import DEFAULT_PLUGINS, build_catalog, make_plugin_manager
@@ -57,7 +58,7 @@ def read(tmp_path: Path, catalog: Catalog) -> Callable[..., ReadOutput]:
 
 
 def values(out: ReadOutput) -> dict[tuple[str, int], float]:
-    return {(f.key, f.year): f.value for f in out.figures}
+    return {(f.key, f.year): f.value for f in figure_objects(out.figures)}
 
 
 def rules(out: ReadOutput) -> list[str]:
@@ -110,7 +111,7 @@ def test_caption_numbers_that_repeat_or_disagree_with_the_contents(read: Callabl
     assert values(out)[("fac_full_time_teachers", 2022)] == 11500
     # 002's contents say 附表 3 is 教学资源表; the table printed as 附表 3 is 服务贡献表
     out = read(seed(ZHONGZHI, 210) + seed(ZHONGZHI, 967, 987), year=2023, entity="呼和浩特市")
-    assert {f.provenance.table for f in out.figures} == {"附表 3：服务贡献表"}
+    assert {f.provenance.table for f in figure_objects(out.figures)} == {"附表 3：服务贡献表"}
     assert values(out)[("svc_employed", 2023)] == 1173
     assert_accounted(out)
 
@@ -131,8 +132,8 @@ def test_name_line_names_the_entity(read: Callable[..., ReadOutput]) -> None:
     assert name_line(line(GAOZHI, 1138)) is not None
     assert name_line(line(GAOZHI, 1138)).entity == "内蒙古自治区"  # type: ignore[union-attr]
     out = read(seed(GAOZHI, 1136, 1152))
-    assert {f.entity for f in out.figures} == {"内蒙古自治区"}
-    assert {f.year for f in out.figures} == {2023}  # from the 2023年 header
+    assert {f.entity for f in figure_objects(out.figures)} == {"内蒙古自治区"}
+    assert {f.year for f in figure_objects(out.figures)} == {2023}  # from the 2023年 header
     assert out.entities["内蒙古自治区"]["code"] == "150000"
     assert "entity_inferred" not in rules(out)
     assert_accounted(out)
@@ -144,14 +145,14 @@ def test_entity_year_and_level_from_the_title(read: Callable[..., ReadOutput]) -
     head = read_head(text_lines(seed(GAOZHI, 1, 28)))
     assert (head.entity, head.level, head.year) == ("内蒙古自治区", None, 2023)
     out = read(seed(ZHONGZHI, 1, 40) + seed(ZHONGZHI, 935, 949))
-    assert {(f.entity, f.year) for f in out.figures} == {("呼和浩特市", 2023)}
+    assert {(f.entity, f.year) for f in figure_objects(out.figures)} == {("呼和浩特市", 2023)}
     assert out.entities["呼和浩特市"]["level"] == "中职"
     inferred = [f for f in out.findings if f.rule.endswith("_inferred")]
     assert {f.rule for f in inferred} == {"entity_inferred", "year_inferred"}
     assert all(f.severity == "info" for f in inferred)
     # the input's entity, year and level come first, and nothing is said to be inferred
     out = read(seed(ZHONGZHI, 1, 40) + seed(ZHONGZHI, 935, 949), entity="某校", year=2024, level="高职")
-    assert {(f.entity, f.year) for f in out.figures} == {("某校", 2024)}
+    assert {(f.entity, f.year) for f in figure_objects(out.figures)} == {("某校", 2024)}
     assert out.entities["某校"]["level"] == "高职"
     assert not [f for f in out.findings if f.rule.endswith("_inferred")]
 
@@ -210,7 +211,7 @@ def test_rows_without_seq_with_and_without_leading_tab(
     assert got[(catalog.resolve("毕业生升学人数"), 2023)] == 12024
     assert got[("res_quality_school_platform", 2023)] == 63  # line 1202
     assert got[("res_virtual_school_platform", 2023)] == 3  # line 1209
-    lines = {f.key: f.provenance.line for f in out.figures}
+    lines = {f.key: f.provenance.line for f in figure_objects(out.figures)}
     assert lines["res_quality_school_platform"] == 17 + 31  # its line in the snippet
     assert_accounted(out)
 
@@ -238,7 +239,7 @@ def test_repeated_names_land_on_their_rows(read: Callable[..., ReadOutput]) -> N
     assert got[("res_textbooks_platform", 2023)] == 29
     assert got[("res_online_courses", 2022)] == 6042
     assert got[("res_online_course_hours", 2022)] == 489768
-    assert len({f.key for f in out.figures}) == 43
+    assert len({f.key for f in figure_objects(out.figures)}) == 43
 
 
 def test_page_break_blank_lines_inside_a_table(read: Callable[..., ReadOutput]) -> None:

@@ -14,6 +14,7 @@ import pytest
 from vqr_metrics_plugins.report_text import read_report
 
 from vqr_metrics import Config, run
+from vqr_metrics.arrow import figure_objects
 from vqr_metrics.catalog import Catalog
 from vqr_metrics.model import Finding, InputSpec, ReadOutput
 from vqr_metrics.pluginmanager import build_catalog, make_plugin_manager
@@ -72,7 +73,7 @@ def read(tmp_path: Path, catalog: Catalog) -> Callable[..., ReadOutput]:
 
 
 def values(out: ReadOutput) -> dict[tuple[str, int], float]:
-    return {(f.key, f.year): f.value for f in out.figures}
+    return {(f.key, f.year): f.value for f in figure_objects(out.figures)}
 
 
 def errors(out: ReadOutput) -> list[Finding]:
@@ -83,8 +84,8 @@ def assert_read(out: ReadOutput, cells: int, entity: str, years: set[int]) -> No
     """Every cell a figure or a finding, all of one entity and the years printed."""
     assert out.cells == cells
     assert out.cells == len(out.figures) + sum(1 for f in out.findings if f.cell)
-    assert {f.entity for f in out.figures} == {entity}
-    assert {f.year for f in out.figures} == years
+    assert {f.entity for f in figure_objects(out.figures)} == {entity}
+    assert {f.year for f in figure_objects(out.figures)} == years
 
 
 # --- a school's report ----------------------------------------------------------------
@@ -184,7 +185,7 @@ def test_caption_forms_of_other_reports(read: Callable[..., ReadOutput], caption
     assert_read(out, 12 + 24, SCHOOL, {2024})
     # the caption line as printed, a run of spaces or a tab shown as one space
     printed = " ".join(next(c for c in caption.split("\n") if c.startswith(("附", "表"))).split())
-    assert {f.provenance.table for f in out.figures if f.key == "sc_graduates"} == {printed}
+    assert {f.provenance.table for f in figure_objects(out.figures) if f.key == "sc_graduates"} == {printed}
     assert values(out)[("sc_graduates", 2024)] == 7146
     assert values(out)[("sat_parents_respondents", 2024)] == 6181
     assert not errors(out)

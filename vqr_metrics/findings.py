@@ -131,8 +131,13 @@ class Findings:
 
     def count(self, column: str) -> Counter[str]:
         """How many findings carry each value of ``column`` (``severity``, ``rule``)."""
-        counted = pc.value_counts(pc.cast(self._table[column], pa.string())).to_pylist() if len(self) else []
-        return Counter({c["values"]: c["counts"] for c in counted})
+        out: Counter[str] = Counter()
+        for chunk in self._table[column].chunks:  # counted by dictionary index, not by text
+            counts = np.bincount(chunk.indices.to_numpy(zero_copy_only=False), minlength=len(chunk.dictionary))
+            for text, count in zip(chunk.dictionary.to_pylist(), counts.tolist(), strict=True):
+                if count:
+                    out[text] += count
+        return out
 
     def cell_count(self) -> int:
         """Findings that stand for an input cell."""

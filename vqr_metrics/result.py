@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 import pyarrow as pa
@@ -15,6 +15,9 @@ from .dataset import Dataset
 from .findings import Findings
 from .model import Provenance
 from .values import Values
+
+if TYPE_CHECKING:
+    from .scoring.results import ScorecardResult
 
 
 class Recordable(Protocol):
@@ -113,7 +116,7 @@ class Result:
     values: Values
     findings: Findings
     summary: Summary
-    scorecards: tuple[Recordable, ...] = ()
+    scorecards: tuple[ScorecardResult, ...] = ()
     compliance: tuple[Recordable, ...] = ()
     dataset: Dataset | None = attrs.field(default=None, eq=False, repr=False)
     catalog: Catalog | None = attrs.field(default=None, eq=False, repr=False)

@@ -20,7 +20,14 @@ from ..dataset import Dataset
 from ..model import Finding
 from .compliance import RuleSet, evaluate_rules, parse_compliance
 from .data import Imputation, extract
-from .results import ComplianceResult, ScorecardResult, ScoringOutcome, methods_of, score_rows
+from .results import (
+    ComplianceResult,
+    ScorecardResult,
+    ScoringOutcome,
+    methods_of,
+    score_columns,
+    score_rows,
+)
 from .sensitivity import analyse
 from .spec import Methods, Scorecard, parse_scorecards
 from .tree import evaluate
@@ -56,6 +63,7 @@ class ScoringPlan:
                     description=card.description,
                     methods=methods_of(card),
                     rows=functools.partial(score_rows, card, data, scores),
+                    columns=functools.partial(score_columns, card, data, scores),
                     weights=tuple(scores.weights),
                     sensitivity=analyse(card, data, self.methods, scores) if card.sensitivity else None,
                 )

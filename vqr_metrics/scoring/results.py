@@ -9,6 +9,7 @@ from typing import Any
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 
 from ..model import Finding
 from .data import CardData
@@ -29,6 +30,47 @@ def whole(x: Any) -> int | None:
 
 
 @attrs.frozen
+class ScoreColumns:
+    """A scorecard's results as arrays over its entity-years, for writers
+    that stream: what :func:`score_rows` says row by row, column by column."""
+
+    entity: list[str]
+    year: npt.NDArray[np.int64]
+    score: npt.NDArray[np.float64]
+    rank: npt.NDArray[np.float64]
+    coverage: npt.NDArray[np.float64]  # NaN where unscored
+    # dimension label -> (score, rank, contribution to the total)
+    dimensions: dict[str, tuple[npt.NDArray[np.float64], ...]]
+    # indicator label -> (metric key, value, status, normalized, weight, contribution)
+    indicators: dict[str, tuple[Any, ...]]
+
+
+def score_columns(card: Scorecard, data: CardData, scores: Scores) -> ScoreColumns:
+    dim_contrib = dimension_contributions(card, scores)
+    indicators: dict[str, tuple[Any, ...]] = {}
+    for leaf in card.root.leaves():
+        value = data.values[leaf.label]
+        status = np.where(
+            np.isnan(value), "missing", np.where(data.imputed[leaf.label], "imputed", "reported")
+        )
+        metric = [k or leaf.keys[0] for k in data.keys[leaf.label]]
+        weight, contrib = scores.weight[leaf.label], scores.contrib[leaf.label]
+        indicators[leaf.label] = (metric, value, status, scores.normalized[leaf.label], weight, contrib)
+    return ScoreColumns(
+        entity=[e for e, _ in data.rows],
+        year=np.array([y for _, y in data.rows], dtype=np.int64),
+        score=scores.score,
+        rank=scores.rank,
+        coverage=np.where(np.isnan(scores.score), np.nan, scores.coverage),
+        dimensions={
+            label: (scores.dimensions[label], scores.dimension_ranks[label], dim_contrib[label])
+            for label in scores.dimensions
+        },
+        indicators=indicators,
+    )
+
+
+@attrs.frozen
 class ScorecardResult:
     """Scores, ranks and contributions of one scorecard.  ``rows()`` makes
     the per entity-year records from the score arrays each time it is
@@ -38,6 +80,7 @@ class ScorecardResult:
     description: str
     methods: Mapping[str, Any]
     rows: Callable[[], Iterator[Mapping[str, Any]]] = attrs.field(eq=False, repr=False)
+    columns: Callable[[], ScoreColumns] = attrs.field(eq=False, repr=False)
     weights: tuple[Mapping[str, Any], ...] = ()
     sensitivity: Mapping[str, Any] | None = None
 
