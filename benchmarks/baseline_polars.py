@@ -6,8 +6,8 @@ The same job as ``baseline_pandas.py`` (see there): read the wide CSV, coerce
 cells as vqr reads them, the derived metrics of ``national_spec.derived``,
 ``<key>_yoy`` per entity for every indicator and metric, the three-indicator
 min-max scorecard per year, and every non-null value written as a long CSV with
-a BOM (``entity,year,key,value``; scores under the key ``score``), streamed
-with ``sink_csv``.  Prints one JSON line: the values written and the seconds.
+a BOM (``entity,year,key,value``; scores under the key ``score``), one
+key at a time.  Prints one JSON line: the values written and the seconds.
 """
 
 from __future__ import annotations
@@ -76,24 +76,24 @@ def run(source: Path, target: Path) -> int:
     ).sort("entity", "year")
     del wide
     frame = frame.with_columns(**derived(pl.col, div))
-    has_prev = pl.col("year").shift(1).over("entity") == pl.col("year") - 1
+    # rows are sorted by entity and year: the row before is last year's when it is the same entity's
+    has_prev = (pl.col("entity").shift(1) == pl.col("entity")) & (
+        pl.col("year").shift(1) == pl.col("year") - 1
+    )
     yoy = {}
     for key in (*KEYS, *METRIC_KEYS):
-        prev = pl.when(has_prev).then(pl.col(key).shift(1).over("entity"))
+        prev = pl.when(has_prev).then(pl.col(key).shift(1))
         yoy[key + YOY_SUFFIX] = div(pl.col(key) - prev, prev) * 100
     frame = frame.with_columns(**yoy).with_columns(scorecard())
-    keys = [c for c in frame.columns if c not in ("entity", "year")]
-    lazy = frame.lazy()
-    long = pl.concat(
-        [
-            lazy.select("entity", "year", pl.lit(key).alias("key"), pl.col(key).alias("value")).drop_nulls(
-                "value"
-            )
-            for key in keys
-        ]
-    )
-    long.sink_csv(target, include_bom=True)
-    return sum(frame.height - frame[key].null_count() for key in keys)
+    written = 0
+    with open(target, "wb") as out:
+        out.write("\ufeffentity,year,key,value\n".encode())
+        for key in (c for c in frame.columns if c not in ("entity", "year")):
+            block = frame.select("entity", "year", pl.lit(key).alias("key"), pl.col(key).alias("value"))
+            block = block.drop_nulls("value")
+            block.write_csv(out, include_header=False)
+            written += block.height
+    return written
 
 
 def main(argv: list[str] | None = None) -> int:

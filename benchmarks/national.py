@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import itertools
 import json
 import os
@@ -272,8 +273,15 @@ def run_vqr(command: list[str], data: Path, work: Path, rows: int, args: argpars
     config = work / f"vqr_{rows}.toml"
     config.write_text(vqr_config(data, output), encoding="utf-8")
     job = Job("vqr-score", rows)
-    job.proc = run_measured([*command, str(config)], cwd=work, rss_limit=args.rss_limit, timeout=args.timeout)
-    if job.proc.ok and output.exists():
+    for attempt in range(args.retries + 1):
+        if attempt:  # the CLI crashed (not killed): it may be mid-rewrite; wait and try again
+            print(f"  vqr-score: {job.proc.status() if job.proc else ''}; retrying in {args.retry_wait:g} s")
+            time.sleep(args.retry_wait)
+        proc = run_measured([*command, str(config)], cwd=work, rss_limit=args.rss_limit, timeout=args.timeout)
+        job.proc = proc
+        if proc.ok or proc.killed:
+            break
+    if job.proc and job.proc.ok and output.exists():
         counts = vqr_counts(output)
         job.values = counts.get("value", 0) + counts.get("scores", 0)
         job.extra = counts
@@ -446,6 +454,22 @@ def cold_start(command: list[str], runs: int) -> tuple[list[list[str]], float | 
     return rows, start / bare
 
 
+def code_state() -> str:
+    """The commit of the checkout and, when vqr_metrics/ or plugins/ differ from it, a hash
+    of the difference: which code the vqr-score figures were measured on."""
+    root = HERE.parent
+
+    def git(*cmd: str) -> bytes:
+        try:
+            return subprocess.run(["git", "-C", str(root), *cmd], capture_output=True, check=True).stdout
+        except (OSError, subprocess.CalledProcessError):
+            return b""
+
+    commit = git("log", "-1", "--format=%h").decode().strip() or "unknown"
+    diff = git("diff", "HEAD", "--", "vqr_metrics", "plugins")
+    return f"{commit} + uncommitted {hashlib.sha256(diff).hexdigest()[:12]}" if diff else commit
+
+
 # --- the report -------------------------------------------------------------------------------
 
 
@@ -467,6 +491,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--engine-rows", type=int, default=1_000_000)
     parser.add_argument("--workdir", type=Path, help="keep data and outputs here (default: a temp dir)")
     parser.add_argument("--json", type=Path, help="also write the measurements as JSON")
+    parser.add_argument("--retries", type=int, default=0, help="rerun a vqr-score that crashed this often")
+    parser.add_argument("--retry-wait", type=float, default=180.0, help="seconds before a retry")
     args = parser.parse_args(argv)
     args.rss_limit = int(args.rss_limit_gib * GIB)
     sizes = [10_000, 100_000] if args.quick else [int(s.replace("_", "")) for s in args.sizes.split(",")]
@@ -478,8 +504,11 @@ def main(argv: list[str] | None = None) -> int:
         command = [sys.executable, "-m", "vqr_metrics.cli"]
     work = args.workdir or Path(tempfile.mkdtemp(prefix="vqr-national-"))
     work.mkdir(parents=True, exist_ok=True)
-    report: dict[str, Any] = {"sizes": sizes, "command": command, "jobs": []}
-    print(f"vqr: {' '.join(command)}; data and outputs in {work}; 2 cores assumed busy with this run only")
+    report: dict[str, Any] = {"sizes": sizes, "command": command, "code": code_state(), "jobs": []}
+    report["load_average_start"] = os.getloadavg()[0]
+    print(f"vqr: {' '.join(command)}; code {report['code']}; data and outputs in {work}")
+    load = os.getloadavg()[0]
+    print(f"{os.cpu_count()} cores, load average {load:.2f} (other work on the machine skews the times)")
 
     cold_rows, cold_ratio = cold_start(command, args.cold_runs)
     jobs: list[Job] = []
@@ -595,6 +624,10 @@ def main(argv: list[str] | None = None) -> int:
     print(tabulate(scaling, headers=["tool", "entity-years", "time ratio"], disable_numparse=True) or "   —")
     report["scaling"] = scaling
 
+    report["load_average_end"] = os.getloadavg()[0]
+    print(f"\nload average at the end {report['load_average_end']:.2f}")
+    if code_state() != report["code"]:
+        print(f"\nnote: vqr_metrics/ or plugins/ changed during the run (now {code_state()})")
     targets = check_targets(jobs, find, cold_ratio, sizes)
     print("\ntargets\n")
     print(tabulate(targets, headers=["target", "measured", ""], disable_numparse=True))

@@ -133,7 +133,8 @@ class Findings:
         """How many findings carry each value of ``column`` (``severity``, ``rule``)."""
         out: Counter[str] = Counter()
         for chunk in self._table[column].chunks:  # counted by dictionary index, not by text
-            counts = np.bincount(chunk.indices.to_numpy(zero_copy_only=False), minlength=len(chunk.dictionary))
+            indices = chunk.indices.to_numpy(zero_copy_only=False)
+            counts = np.bincount(indices, minlength=len(chunk.dictionary))
             for text, count in zip(chunk.dictionary.to_pylist(), counts.tolist(), strict=True):
                 if count:
                     out[text] += count
