@@ -24,6 +24,7 @@ from vqr_metrics.api import render
 from vqr_metrics.arrow import figure_objects
 from vqr_metrics.catalog import Catalog
 from vqr_metrics.collect import Collector
+from vqr_metrics.dataset import NULL_REASONS
 from vqr_metrics.model import InputSpec
 from vqr_metrics.testing import make_catalog
 
@@ -198,3 +199,25 @@ def test_version_and_help_import_nothing_heavy() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert json.loads(out.strip().splitlines()[-1].replace("'", '"')) == []
+
+
+def test_the_dataset_says_why_each_null_is_null(tmp_path: Path) -> None:
+    path = tmp_path / "d.csv"
+    path.write_text(
+        "entity,year,全日制在校生人数,专任教师总数\n甲校,2022,1800,0\n甲校,2023,1800,100\n乙校,2023,—,50\n",
+        encoding="utf-8",
+    )
+    result = run(_config(path))
+    data = result.dataset
+    assert data is not None and result.catalog is not None
+    rows = data.index()
+    deps = result.catalog.dependencies
+    wanted = {"full_time_students", "full_time_teachers"}
+    ratio = next(k for k in result.catalog.metrics if set(deps[k].values()) == wanted and "prev" not in k)
+    reasons = [NULL_REASONS[r] for r in data.null_reasons(ratio)]
+    assert reasons[rows[("甲校", 2022)]] == "zero_denominator"
+    assert reasons[rows[("甲校", 2023)]] == ""
+    assert reasons[rows[("乙校", 2023)]] == "missing_input"
+    growth = f"{ratio}_yoy"
+    assert NULL_REASONS[data.null_reasons(growth)[rows[("甲校", 2022)]]] == "no_previous_year"
+    assert NULL_REASONS[data.null_reasons("full_time_students")[rows[("乙校", 2023)]]] == "not_reported"

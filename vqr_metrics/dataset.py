@@ -29,6 +29,16 @@ Column = npt.NDArray[np.float64]
 Mask = npt.NDArray[np.bool_]
 
 _PROVENANCE_COLUMNS = ("file", "line", "raw", "table", "column")
+# Why a cell is null, as the codes of :meth:`Dataset.null_reasons` (0: it has a value).
+NULL_REASONS = (
+    "",
+    "not_reported",
+    "missing_input",
+    "zero_denominator",
+    "no_previous_year",
+    "not_a_number",
+    "not_in_edition",
+)
 
 
 class Dataset:
@@ -62,6 +72,7 @@ class Dataset:
         # Rows of a key whose sources disagree (source_conflict), and of every
         # derived value computed from such a figure: they stay visible as such.
         self.conflicted: dict[str, Mask] = {}
+        self._reasons: dict[str, npt.NDArray[np.int8]] = {}  # metrics: why null (NULL_REASONS)
         self._sources: pa.Table | None = None  # provenance, sorted by key then row
         self._segments: dict[str, tuple[int, int]] = {}
         self._source_rows: npt.NDArray[np.int32] = np.zeros(0, dtype=np.int32)
@@ -136,6 +147,17 @@ class Dataset:
         self.columns[key] = values
         if derived:
             self.derived.add(key)
+
+    def set_null_reasons(self, key: str, reasons: npt.NDArray[np.int8]) -> None:
+        self._reasons[key] = reasons
+
+    def null_reasons(self, key: str) -> npt.NDArray[np.int8]:
+        """Per row, why ``key`` is null, as an index into :data:`NULL_REASONS`
+        (0 where it has a value; an input without one was not reported)."""
+        found = self._reasons.get(key)
+        if found is not None:
+            return found
+        return np.where(np.isnan(self.column(key)), 1, 0).astype(np.int8)
 
     def impute(self, key: str, row: int, value: float) -> None:
         """Fill an empty cell with a value a scorecard imputed, flagged."""

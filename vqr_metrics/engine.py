@@ -13,7 +13,7 @@ import pyarrow as pa
 from . import formula as formula_mod
 from .arrow import TEXT
 from .catalog import Catalog
-from .dataset import Dataset
+from .dataset import NULL_REASONS, Dataset
 from .errors import PluginError, guarded
 from .findings import FindingBuilder, Findings
 from .model import CheckContext, Finding
@@ -42,6 +42,7 @@ def evaluate_metrics(dataset: Dataset, catalog: Catalog) -> Findings:
         applies = np.isin(years, [y for y in unique_years if metric.applies_to(y)])
         values = np.where(applies, ev.values, np.nan)
         dataset.set_column(key, values, derived=True)
+        dataset.set_null_reasons(key, _null_reasons(values, applies, ev))
         unique_deps = list(dict.fromkeys(deps.values()))
         _propagate_conflicts(dataset, key, unique_deps, parsed.uses_prev, prev_index)
         absent = np.vstack(
@@ -50,6 +51,23 @@ def evaluate_metrics(dataset: Dataset, catalog: Catalog) -> Findings:
         null = np.isnan(values) & applies & ~absent.all(axis=0) & ~ev.no_prev
         _explain_nulls(out, dataset, catalog, key, np.flatnonzero(null), absent, ev, unique_deps)
     return out.build()
+
+
+def _null_reasons(
+    values: npt.NDArray[np.float64], applies: npt.NDArray[np.bool_], ev: formula_mod.Evaluation
+) -> npt.NDArray[np.int8]:
+    """Why each null of a metric is null (codes of :data:`NULL_REASONS`)."""
+    code = {name: np.int8(i) for i, name in enumerate(NULL_REASONS)}
+    null = np.isnan(values)
+    reasons = np.zeros(len(values), dtype=np.int8)
+    reasons[null & ~applies] = code["not_in_edition"]
+    null &= applies
+    reasons[null & ev.no_prev] = code["no_previous_year"]
+    null &= ~ev.no_prev
+    reasons[null & ev.zero_division & ~ev.missing] = code["zero_denominator"]
+    reasons[null & ev.missing] = code["missing_input"]
+    reasons[null & ~ev.missing & ~ev.zero_division] = code["not_a_number"]
+    return reasons
 
 
 def _explain_nulls(

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import attrs
+import numpy as np
 
 from ..dataset import Dataset
 from ..model import Finding
@@ -23,23 +24,29 @@ class Scope:
     unknown_level_matches: bool = False
 
     def rows(self, dataset: Dataset) -> list[int]:
-        """Indexes of the dataset rows the filters keep, in dataset order."""
-        kept = []
-        for i, (entity, year) in enumerate(dataset.rows):
-            if (self.entities and entity not in self.entities) or (self.years and year not in self.years):
-                continue
-            level = dataset.attributes.get(entity, {}).get("level")
-            if self.level and level != self.level and not (level is None and self.unknown_level_matches):
-                continue
-            kept.append(i)
-        return kept
+        """Indexes of the dataset rows the filters keep, in dataset order
+        (decided per entity, then for every row at once)."""
+        names = dataset.entity_names
+        levels = [dataset.attributes.get(entity, {}).get("level") for entity in names]
+        per_entity = np.array(
+            [
+                (not self.entities or entity in self.entities)
+                and (not self.level or level == self.level or (level is None and self.unknown_level_matches))
+                for entity, level in zip(names, levels, strict=True)
+            ],
+            dtype=bool,
+        )
+        keep = per_entity[dataset.entity_codes] if names else np.zeros(dataset.size, dtype=bool)
+        if self.years:
+            keep &= np.isin(dataset.row_years, list(self.years))
+        return [int(i) for i in np.flatnonzero(keep)]
 
     def finding(self, rule: str, what: str, dataset: Dataset, kept: Sequence[int]) -> Finding | None:
         """One warning naming ``what`` (e.g. ``scorecard 'x'``) and every filter
         value that matches no input, or None when every value matched and
         some row is kept."""
-        entities = list(dict.fromkeys(e for e, _ in dataset.rows))
-        years = sorted({y for _, y in dataset.rows})
+        entities = dataset.entities()
+        years = dataset.years()
         problems = []
         for name in self.entities:
             if name not in entities:
@@ -52,7 +59,7 @@ class Scope:
                 f"years: {', '.join(map(str, absent))} not in the inputs "
                 f"(they hold {', '.join(map(str, years)) or 'no year'})"
             )
-        if not kept and dataset.rows:
+        if not kept and dataset.size:
             given = [
                 f"{key} = {value!r}"
                 for key, value in (
