@@ -12,6 +12,7 @@ from pathlib import Path
 
 import attrs
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 from hypothesis import given, settings
@@ -182,10 +183,11 @@ def test_bad_cells_of_a_large_file_each_become_a_finding_with_line_and_column(tm
         lines.append(f"学校{i:06d},2023,{students},{50 + i % 30}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = run(_config(path))
-    found = [f for f in result.findings if f.rule == "unparsable_value"]
+    table = result.findings.to_arrow()  # over a million missing_input notes: filter the columns first
+    found = list(result.findings.where(pc.equal(table["rule"].cast(pa.string()), "unparsable_value")))
     assert {f.provenance[0].line: f.provenance[0].raw for f in found} == bad
     assert {f.provenance[0].column for f in found} == {"全日制在校生人数"}
-    assert str(render(result, "csv")).count("unparsable_value") == len(bad)  # streamed in chunks
+    assert str(render(result, "csv")).count('"unparsable_value"') == len(bad)  # streamed in chunks
     assert result.summary.figures == 200_000 - len(bad)
     assert result.summary.cells == result.summary.figures + result.summary.cell_findings
 
