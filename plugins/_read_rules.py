@@ -43,6 +43,20 @@ def require_content(path: str, content: str | bytes) -> None:
         raise InputError(f"input {path}: the file is empty")
 
 
+def note_skipped(collect: Collector, skipped: int) -> None:
+    """A written result read back: its derived and imputed values are computed again, not read."""
+    if skipped:
+        path = collect.spec.path
+        collect.note(
+            Finding(
+                "info",
+                "derived_skipped",
+                f"{path}: {skipped} derived or imputed values skipped; they are computed, not read",
+                provenance=(Provenance(path),),
+            )
+        )
+
+
 def warn_if_nothing_read(collect: Collector, why: str) -> None:
     """A file with content that yields no cell at all is a warning (other
     inputs of the run still count)."""

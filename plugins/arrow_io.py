@@ -19,10 +19,10 @@ import pyarrow.compute as pc
 from vqr_metrics.catalog import Catalog
 from vqr_metrics.collect import Collector
 from vqr_metrics.errors import InputError
-from vqr_metrics.model import Finding, InputSpec, Provenance, Reader, ReadOutput
+from vqr_metrics.model import InputSpec, Reader, ReadOutput
 
 from ._fast_tabular import read_wide
-from ._read_rules import warn_if_nothing_read
+from ._read_rules import note_skipped, warn_if_nothing_read
 
 
 def as_arrow(frame: Any) -> pa.Table:
@@ -74,16 +74,7 @@ def _read_back(table: pa.Table, spec: InputSpec, collect: Collector) -> pa.Table
     imputed = pc.fill_null(table["imputed"], False) if "imputed" in table.column_names else None
     if imputed is not None:
         read = pc.and_(read, pc.invert(imputed))
-    skipped = int(pc.sum(values).as_py() or 0) - int(pc.sum(read).as_py() or 0)
-    if skipped:
-        collect.note(
-            Finding(
-                "info",
-                "derived_skipped",
-                f"{spec.path}: {skipped} derived or imputed values skipped; they are computed, not read",
-                provenance=(Provenance(spec.path),),
-            )
-        )
+    note_skipped(collect, int(pc.sum(values).as_py() or 0) - int(pc.sum(read).as_py() or 0))
     return table.filter(read).select(
         [c for c in ("entity", "year", "key", "value", "unit") if c in table.column_names]
     )

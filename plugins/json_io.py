@@ -16,10 +16,10 @@ from vqr_metrics.catalog import Catalog
 from vqr_metrics.cells import parse_cell
 from vqr_metrics.collect import Collector
 from vqr_metrics.errors import InputError
-from vqr_metrics.model import Finding, InputSpec, Provenance, Reader, ReadOutput
+from vqr_metrics.model import InputSpec, Provenance, Reader, ReadOutput
 from vqr_metrics.textio import read_text
 
-from ._read_rules import parse_year, require_content, warn_if_nothing_read, year_error
+from ._read_rules import note_skipped, parse_year, require_content, warn_if_nothing_read, year_error
 
 
 def read_json(spec: InputSpec, catalog: Catalog) -> ReadOutput:
@@ -51,15 +51,7 @@ def read_json(spec: InputSpec, catalog: Catalog) -> ReadOutput:
             skipped += 1
             continue
         _record(spec, record, where, collect)
-    if skipped:
-        collect.note(
-            Finding(
-                "info",
-                "derived_skipped",
-                f"{spec.path}: {skipped} derived or imputed values skipped; they are computed, not read",
-                provenance=(Provenance(spec.path),),
-            )
-        )
+    note_skipped(collect, skipped)
     warn_if_nothing_read(collect, "no value records" if not skipped else "only derived or imputed values")
     return collect.output()
 
