@@ -223,3 +223,34 @@ def test_the_dataset_says_why_each_null_is_null(tmp_path: Path) -> None:
     growth = f"{ratio}_yoy"
     assert NULL_REASONS[data.null_reasons(growth)[rows[("甲校", 2022)]]] == "no_previous_year"
     assert NULL_REASONS[data.null_reasons("full_time_students")[rows[("乙校", 2023)]]] == "not_reported"
+
+
+def test_a_check_may_return_its_findings_in_bulk(tmp_path: Path) -> None:
+    from collections.abc import Callable
+
+    from vqr_metrics.findings import FindingBuilder, Findings
+    from vqr_metrics.model import Check, CheckContext
+    from vqr_metrics.testing import ConfigBuilder
+
+    def too_many_students(context: CheckContext) -> Findings:
+        data = context.dataset
+        rows = (data.column("full_time_students") > 1000).nonzero()[0]
+        out = FindingBuilder()
+        entities = [data.entity_names[c] for c in data.entity_codes[rows]]
+        out.bulk("warning", "bulk_students", "more than 1000 students", entities, data.row_years[rows])
+        return out.build()
+
+    class Bulk:
+        @staticmethod
+        def register_checks(register: Callable[[Check], None]) -> None:
+            register(Check("bulk_students", "a bulk check", too_many_students))
+
+    config = ConfigBuilder(tmp_path)
+    path = config.csv(
+        "d.csv", [["entity", "year", "全日制在校生人数"], *[[f"校{i}", 2023, 900 + i] for i in range(200)]]
+    )
+    result = config.add_input(path).run(Bulk)
+    flagged = result.findings.where(
+        pc.equal(result.findings.to_arrow()["rule"].cast(pa.string()), "bulk_students")
+    )
+    assert sorted(f.entity for f in flagged) == sorted(f"校{i}" for i in range(101, 200))

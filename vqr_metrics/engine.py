@@ -3,7 +3,7 @@ checks.  It knows no table by name; everything comes from the catalog."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -195,8 +195,9 @@ def check_options(catalog: Catalog, configured: Mapping[str, Any]) -> dict[str, 
     return out
 
 
-def _findings_of(run: Callable[[CheckContext], Iterable[Finding]], context: CheckContext) -> list[Finding]:
-    return list(run(context))
+def _findings_of(run: Callable[[CheckContext], Any], context: CheckContext) -> Findings | list[Any]:
+    produced = run(context)
+    return produced if isinstance(produced, Findings) else list(produced)
 
 
 def run_checks(
@@ -204,10 +205,12 @@ def run_checks(
     catalog: Catalog,
     configured: Mapping[str, Any] | None = None,
     disabled: frozenset[str] = frozenset(),
-) -> list[Finding]:
+) -> Findings:
     """Run every registered check not disabled; a check that raises is a
-    plugin error naming it, never a traceback."""
-    findings: list[Finding] = []
+    plugin error naming it, never a traceback.  A check yields
+    :class:`Finding` objects, or returns a :class:`Findings` table built in
+    bulk (:class:`FindingBuilder`) when it has many to say."""
+    findings = FindingBuilder()
     options = check_options(catalog, configured or {})
     for check_id in sorted(catalog.items["check"]):
         if check_id in disabled:
@@ -215,12 +218,12 @@ def run_checks(
         check = catalog.items["check"][check_id]
         context = CheckContext(dataset=dataset, catalog=catalog, options=options[check_id])
         origin = catalog.origins[("check", check_id)]
-        produced = guarded(
-            f"check {check_id!r} ({origin})", lambda run, ctx: list(run(ctx)), check.run, context
-        )
+        produced = guarded(f"check {check_id!r} ({origin})", _findings_of, check.run, context)
+        if isinstance(produced, Findings):
+            findings.extend(produced)
+            continue
         for finding in produced:
             if not isinstance(finding, Finding):
-                origin = catalog.origins[("check", check_id)]
                 raise PluginError(f"check {check_id!r} ({origin}) yielded {finding!r:.60}")
-            findings.append(finding)
-    return findings
+            findings.add(finding)
+    return findings.build()

@@ -281,8 +281,9 @@ class CheckContext:
 
 @attrs.frozen
 class Check:
-    """A consistency rule.  ``run`` yields findings; ``options`` declares the
-    ``[checks]`` config keys it reads, with their defaults."""
+    """A consistency rule.  ``run`` yields findings (or returns a
+    :class:`vqr_metrics.findings.Findings` table built in bulk); ``options``
+    declares the ``[checks]`` config keys it reads, with their defaults."""
 
     id: str = attrs.field(validator=_check_key)
     description: str
