@@ -67,6 +67,7 @@ from national_spec import (
     YOY_SUFFIX,
     derived,
 )
+from run import best_of
 
 HERE = Path(__file__).resolve().parent
 GIB = 2**30
@@ -348,15 +349,6 @@ def compare_outputs(vqr_csv: Path, baseline_csv: Path) -> list[str]:
 
 
 # --- engine alone ------------------------------------------------------------------------------
-
-
-def best_of(fn: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def engine_alone(rows: int, repeat: int) -> list[list[str]]:
