@@ -62,7 +62,8 @@ def _read_fast(path: str, text: str, delimiter: str, collect: Collector) -> bool
     line breaks inside quoted cells — which the csv module then reads."""
     lines = text.split("\n")
     filled = [n for n, line in enumerate(lines, 1) if line.rstrip("\r")]
-    if not filled:
+    width = _width(lines, filled, delimiter) if filled else 0
+    if not width:
         return False
     try:
         table = pa_csv.read_csv(
@@ -70,7 +71,7 @@ def _read_fast(path: str, text: str, delimiter: str, collect: Collector) -> bool
             read_options=pa_csv.ReadOptions(autogenerate_column_names=True, use_threads=True),
             parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=False),
             convert_options=pa_csv.ConvertOptions(
-                column_types={f"f{i}": pa.string() for i in range(_width(lines, filled, delimiter))},
+                column_types={f"f{i}": pa.string() for i in range(width)},
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
@@ -87,7 +88,11 @@ def _read_fast(path: str, text: str, delimiter: str, collect: Collector) -> bool
 
 
 def _width(lines: list[str], filled: list[int], delimiter: str) -> int:
-    return len(next(csv.reader([lines[filled[0] - 1]], delimiter=delimiter)))
+    """Cells in the header line (0 when the csv module cannot split it)."""
+    try:
+        return len(next(csv.reader([lines[filled[0] - 1]], delimiter=delimiter)))
+    except csv.Error:
+        return 0
 
 
 def sniff(head: bytes) -> bool:

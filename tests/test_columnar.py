@@ -18,6 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from vqr_metrics_plugins import csv_io
+from vqr_metrics_plugins._read_rules import warn_if_nothing_read
 from vqr_metrics_plugins._tabular import read_rows
 
 from vqr_metrics import Config, load_config, run
@@ -129,6 +130,7 @@ def _slow(path: Path, catalog: object) -> Collector:
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
     numbered = [(n, row) for n, row in enumerate(rows, 1) if any(c.strip() for c in row)]
     read_rows(str(path), numbered[0][0], numbered[0][1], numbered[1:], collect)
+    warn_if_nothing_read(collect, "no rows under a header")
     return collect
 
 

@@ -89,8 +89,15 @@ def _unique(dictionary: pa.Array) -> bool:
     return len(pc.unique(dictionary)) == len(dictionary)
 
 
+def line_number(line: int | None) -> int | None:
+    """A line number as the int32 column holds it: one past its range (a
+    read-back file's garbage) is no line."""
+    return line if line is not None and 0 <= line < 2**31 else None
+
+
 def figures_table(columns: Mapping[str, Sequence[Any]]) -> pa.Table:
     """A figures table from Python columns (the slow path of readers)."""
+    columns = {**columns, "line": [line_number(x) for x in columns["line"]]}
     table = pa.table({f.name: pa.array(columns[f.name], f.type) for f in FIGURES}, schema=FIGURES)
     return table.set_column(
         table.schema.get_field_index("raw"), "raw", compact_raw(table["raw"], table["value"])
@@ -154,7 +161,8 @@ def provenance_objects(items: Sequence[dict[str, Any]] | None) -> tuple[Provenan
 
 def provenance_structs(items: Iterable[Provenance]) -> list[dict[str, Any]]:
     return [
-        {"file": p.file, "line": p.line, "raw": p.raw, "table": p.table, "column": p.column} for p in items
+        {"file": p.file, "line": line_number(p.line), "raw": p.raw, "table": p.table, "column": p.column}
+        for p in items
     ]
 
 
