@@ -21,6 +21,7 @@ from vqr_metrics.arrow import FIGURES, compact_raw, constant, encoded
 from vqr_metrics.cells import parse_cell
 from vqr_metrics.collect import Collector
 from vqr_metrics.errors import InputError
+from vqr_metrics.names import unit_factor
 
 from ._read_rules import parse_level, parse_year
 from ._tabular import ATTRIBUTES, EntityAttributes, read_row, role, wide_columns
@@ -29,13 +30,19 @@ _PLAIN_NUMBER = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
 
 
 def _trimmed(column: pa.ChunkedArray | pa.Array) -> pa.Array:
-    """The column's cells without surrounding white space; a column that has
-    none (the usual case) is not copied."""
+    """The column's cells stripped as Python's ``str.strip`` strips them: Arrow
+    trims, and the few cells that begin or end with a character outside
+    printable ASCII (NBSP, U+3000, a Chinese name) are stripped in Python."""
     if column.null_count:
         column = pc.fill_null(column, "")
-    if pc.any(pc.match_substring_regex(column, r"^\s|\s$")).as_py():
-        column = pc.utf8_trim_whitespace(column)
-    return column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    column = pc.utf8_trim_whitespace(column)
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    odd = pc.match_substring_regex(column, r"^[^\x21-\x7e]|[^\x21-\x7e]$")
+    if pc.any(odd).as_py():
+        cells = column.filter(odd).to_pylist()
+        column = pc.replace_with_mask(column, odd, pa.array([c.strip() for c in cells], pa.string()))
+    return column
 
 
 def read_wide(
@@ -62,7 +69,7 @@ def read_wide(
     long = {"indicator", "value"} <= set(roles)
     wide = [] if long else wide_columns(header, collect)
     attributes = EntityAttributes(collect)
-    if long:  # one figure a row: the per-cell path costs what Arrow would
+    if long:  # one figure a row, each naming its indicator: read row by row
         _slow_rows(file, header, roles, wide, rows, {}, texts, lines, collect, attributes, long)
         return
     entity, row_ok = _entities(roles, texts, spec.entity, n)
@@ -71,8 +78,8 @@ def read_wide(
     slow: dict[int, list[int]] = {}  # row -> positions in ``wide`` of its odd cells (all: None)
     batches: list[pa.Table] = []
     for position, (col, name, key, _reason) in enumerate(wide):
-        text = texts[col] if col < len(texts) else pa.array([""] * n)
-        fast = row_ok.copy() if key is not None and name not in collect.header_units else np.zeros(n, bool)
+        text = texts[col]
+        fast = row_ok.copy() if key is not None and not _converts(collect, name, key) else np.zeros(n, bool)
         if fast.any():
             fast &= pc.match_substring_regex(text, _PLAIN_NUMBER).to_numpy(zero_copy_only=False)
             assert key is not None
@@ -90,12 +97,19 @@ def read_wide(
         for i in np.flatnonzero(row_ok & ~fast):
             slow.setdefault(int(i), []).append(position)
     if batches:
-        figures = pa.concat_tables(batches)
-        collect.batch(figures)
+        collect.batch(pa.concat_tables(batches))
     todo = set(np.flatnonzero(~row_ok & filled).tolist()) | set(slow)
     todo |= _attribute_rows(roles, texts, entity, filled)
     rows = np.array(sorted(todo), dtype=np.intp)
     _slow_rows(file, header, roles, wide, rows, slow, texts, lines, collect, attributes, long, row_ok)
+    # figures in file order, as the per-cell reader reads them (which of two copies is kept depends on it)
+    collect.sort_figures({name.strip(): col for col, name in enumerate(header)})
+
+
+def _converts(collect: Collector, name: str, key: str) -> bool:
+    """Whether the column's header gives a unit its cells must be converted from."""
+    unit = collect.header_units.get(name)
+    return unit is not None and unit_factor(unit, collect.catalog.indicators[key].unit) != 1.0
 
 
 def _attribute_rows(

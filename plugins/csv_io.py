@@ -80,10 +80,15 @@ def _read_fast(path: str, text: str, delimiter: str, collect: Collector) -> bool
         return False
     if table.num_rows != len(filled) or any(t != pa.string() for t in table.schema.types):
         return False
-    header = [str(c) for c in table.slice(0, 1).to_pylist()[0].values()]
-    body = table.slice(1)
-    numbers = np.array(filled[1:], dtype=np.int32)
-    read_wide(path, filled[0], header, [body.column(i) for i in range(body.num_columns)], numbers, collect)
+    at = 0  # the header is the first line with a filled cell (``,,,`` above it is not one)
+    while at < table.num_rows and not any(str(c).strip() for c in table.slice(at, 1).to_pylist()[0].values()):
+        at += 1
+    if at == table.num_rows:
+        return False
+    header = [str(c) for c in table.slice(at, 1).to_pylist()[0].values()]
+    body = table.slice(at + 1)
+    numbers = np.array(filled[at + 1 :], dtype=np.int32)
+    read_wide(path, filled[at], header, [body.column(i) for i in range(body.num_columns)], numbers, collect)
     return True
 
 

@@ -1,8 +1,8 @@
 """CSV, JSON and Parquet output, streamed from the result's Arrow tables chunk by chunk.
 
 The CSV and the Parquet file hold one long table whose ``record`` column says
-what a row is; :data:`COLUMNS` lists the columns and the module docstring of
-:mod:`vqr_metrics_plugins.writers` which record fills which.  The CSV is UTF-8
+what a row is; :data:`COLUMNS` lists the columns, and the list below which
+record fills which.  The CSV is UTF-8
 with a byte order mark (Excel needs it to read UTF-8).  In Parquet, ``year`` is
 an integer, ``value`` a float, the flags booleans, and ``provenance`` the list of
 sources as structs, so the file reads straight into pandas, polars, DuckDB or
@@ -308,8 +308,14 @@ def write_csv(result: Result, out: IO[bytes]) -> None:
 def write_parquet(result: Result, out: IO[bytes]) -> None:
     """The long table as Parquet, typed, with each value's sources as structs."""
     with pq.ParquetWriter(out, SCHEMA, compression="zstd") as writer:
-        for section in sections(result):
-            writer.write_table(section)
+        pending: list[pa.Table] = []
+        for section in sections(result):  # row groups of about CHUNK rows, not one per section
+            pending.append(section)
+            if sum(t.num_rows for t in pending) >= CHUNK:
+                writer.write_table(pa.concat_tables(pending).combine_chunks())
+                pending = []
+        if pending:
+            writer.write_table(pa.concat_tables(pending).combine_chunks())
 
 
 def _indented(obj: Any, depth: int) -> str:

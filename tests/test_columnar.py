@@ -137,7 +137,9 @@ def _slow(path: Path, catalog: object) -> Collector:
 CELLS = st.one_of(
     st.integers(0, 10**6).map(str),
     st.floats(0, 1e6, allow_nan=False).map(lambda x: f"{x:.2f}"),
-    st.sampled_from(["", "—", "96?", "1,234", "１２", "12%", "  7 ", "1e999", "-3", "+4.50", "无"]),
+    st.sampled_from(
+        ["", "—", "96?", "1,234", "１２", "12%", "  7 ", "1e999", "-3", "+4.50", "无", "\xa07\u3000"]
+    ),
 )
 
 
@@ -145,7 +147,7 @@ CELLS = st.one_of(
 @given(
     st.lists(
         st.tuples(
-            st.sampled_from(["甲校", "乙校", "", "丙校"]),
+            st.sampled_from(["甲校", "乙校", "", "丙校", "甲校\xa0", "\u3000"]),
             st.sampled_from(["2022", "2023", "", "20x3", "2023年"]),
             CELLS,
             CELLS,
@@ -256,3 +258,17 @@ def test_a_check_may_return_its_findings_in_bulk(tmp_path: Path) -> None:
         pc.equal(result.findings.to_arrow()["rule"].cast(pa.string()), "bulk_students")
     )
     assert sorted(f.entity for f in flagged) == sorted(f"校{i}" for i in range(101, 200))
+
+
+def test_the_fast_path_finds_a_header_below_a_blank_row_and_keeps_file_order(tmp_path: Path) -> None:
+    path = tmp_path / "d.csv"
+    path.write_text(
+        ',,,\nentity,year,全日制在校生人数,专任教师总数\n甲校,2023,"1,800",100\n甲校,2023,1900,100\n',
+        encoding="utf-8",
+    )
+    result = run(_config(path))
+    assert (
+        result.value("甲校", 2023, "全日制在校生人数") == 1800
+    )  # the first printed, as the per-cell reader keeps
+    (conflict,) = [f for f in result.findings if f.rule == "source_conflict"]
+    assert [p.line for p in conflict.provenance] == [3, 4]

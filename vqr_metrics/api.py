@@ -252,6 +252,8 @@ def read_input(spec: InputSpec, catalog: Catalog) -> ReadOutput:
     out = guarded(f"reader {reader.id!r} ({origin}) on {spec.path}", reader.read, spec, catalog)
     if not isinstance(out, ReadOutput):
         raise PluginError(f"reader {reader.id!r} ({origin}) returned {type(out).__name__}, not a ReadOutput")
+    if out.figures.num_rows and not pc.all(pc.is_finite(out.figures["value"])).as_py():
+        raise PluginError(f"reader {reader.id!r} ({origin}) returned a figure that is not a finite number")
     values, cell_findings = out.figures.num_rows, out.findings.cell_count()
     if out.cells != values + cell_findings:
         raise PluginError(

@@ -113,9 +113,14 @@ def _utf8_stdout() -> bool:
 def _write_file(path: Path, writing: Callable[[IO[bytes]], None]) -> None:
     """Write through a temporary file in the same folder, renamed into place:
     an existing output is never left half-overwritten."""
+    path = Path(os.path.realpath(path))  # an output behind a link is written where the link points
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        umask = os.umask(0)
+        os.umask(umask)
+        # the mode an ordinary write would leave: the old file's, else a new file's (not mkstemp's 0600)
+        os.chmod(temp, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~umask)
     except OSError as exc:
         raise VqrError(f"cannot write output {path}: {exc.strerror or exc}") from None
     try:

@@ -10,9 +10,12 @@ hands whole batches to :meth:`Collector.batch` and only its odd cells to
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 
 from .arrow import FIGURES, distinct, figures_table
@@ -35,7 +38,6 @@ class Collector:
         self._columns: dict[str, list[Any]] = {f.name: [] for f in FIGURES}
         self._batches: list[pa.Table] = []
         self._findings = FindingBuilder()
-        self.figure_count = 0
         self.cells = 0
         self.entities: dict[str, dict[str, str]] = {}
         self.header_units: dict[str, str] = {}  # header as printed -> the unit in its brackets
@@ -170,10 +172,22 @@ class Collector:
                     provenance=(provenance,),
                 )
             )
-        self._figure(entity, year, key, cell.value * (factor or 1.0), provenance)
+        value = cell.value * (factor or 1.0)
+        if not math.isfinite(value):  # 1e305 万元 in 元
+            self.cell_finding(
+                "error",
+                "unparsable_value",
+                f"{label}: {cell.raw!r} {unit} is beyond any number in {indicator.unit}",
+                entity,
+                year,
+                names,
+                provenance,
+                actual=cell.raw,
+            )
+            return
+        self._figure(entity, year, key, value, provenance)
 
     def _figure(self, entity: str, year: int, key: str, value: float, p: Provenance) -> None:
-        self.figure_count += 1
         for name, item in (
             ("entity", entity),
             ("year", year),
@@ -192,7 +206,6 @@ class Collector:
         layout), each standing for one cell unless ``cells`` says otherwise."""
         self._flush()
         self._batches.append(figures)
-        self.figure_count += figures.num_rows
         self.cells += figures.num_rows if cells is None else cells
 
     def _flush(self) -> None:
@@ -245,6 +258,19 @@ class Collector:
     def note(self, finding: Finding) -> None:
         """A finding about the input that stands for no cell (a header, a table)."""
         self._findings.add(finding)
+
+    def sort_figures(self, columns: Mapping[str, int]) -> None:
+        """Put the figures read so far in file order: by line, then by the
+        position of their column (``columns``: header name → position)."""
+        self._flush()
+        if len(self._batches) < 2:
+            return
+        table = pa.concat_tables(self._batches).combine_chunks()
+        names = table["column"].chunk(0)
+        position = np.array([columns.get(n, len(columns)) for n in names.dictionary.to_pylist()], np.int64)
+        lines = table["line"].to_numpy(zero_copy_only=False)
+        order = np.lexsort((position[names.indices.to_numpy()], np.nan_to_num(lines, nan=-1)))
+        self._batches = [table.take(pa.array(order))]
 
     def figure_entities(self) -> set[str]:
         """The entities the figures read so far belong to."""

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .arrow import PROVENANCE, as_figures, encoded, figure_objects, full_raw, provenance_objects
 from .catalog import Catalog
@@ -95,12 +96,6 @@ class Dataset:
                 for c, y in zip(self.entity_codes.tolist(), self.row_years.tolist(), strict=True)
             ]
         return self._rows
-
-    def entity_column(self) -> pa.Array:
-        """Each row's entity, as an Arrow dictionary column."""
-        return pa.DictionaryArray.from_arrays(
-            pa.array(self.entity_codes, pa.int32()), pa.array(self.entity_names, pa.string())
-        )
 
     def index(self) -> dict[tuple[str, int], int]:
         if self._index is None:
@@ -249,6 +244,8 @@ def build_dataset(
     """Merge figures (a figures table, or :class:`Figure` objects) into a
     dataset; conflicting sources become findings."""
     table = as_figures(figures)
+    if table.num_rows and not pc.all(pc.is_finite(table["value"])).as_py():
+        raise ValueError("a figure is not a finite number (a reader reports such a cell as a finding)")
     n = table.num_rows
     if not n:
         dataset = Dataset(attributes=attributes)

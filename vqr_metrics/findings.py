@@ -118,7 +118,10 @@ class Findings:
             yield from (_finding(r) for r in batch.to_pylist())
 
     def __getitem__(self, i: int) -> Finding:
-        return _finding(self._table.slice(i, 1).to_pylist()[0])
+        n = len(self)
+        if not -n <= i < n:
+            raise IndexError(f"finding {i} of {n}")
+        return _finding(self._table.slice(i % n, 1).to_pylist()[0])
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Findings) and self._table.equals(other._table)
@@ -133,7 +136,7 @@ class Findings:
         """How many findings carry each value of ``column`` (``severity``, ``rule``)."""
         out: Counter[str] = Counter()
         for chunk in self._table[column].chunks:  # counted by dictionary index, not by text
-            indices = chunk.indices.to_numpy(zero_copy_only=False)
+            indices = chunk.indices.drop_null().to_numpy(zero_copy_only=False)
             counts = np.bincount(indices, minlength=len(chunk.dictionary))
             for text, count in zip(chunk.dictionary.to_pylist(), counts.tolist(), strict=True):
                 if count:
@@ -155,7 +158,9 @@ def _pylist(items: Any) -> list[Any]:
 
 
 def _array(items: Any, type_: pa.DataType) -> pa.Array:
-    return items.cast(type_) if isinstance(items, pa.Array) else pa.array(items, type_)
+    if isinstance(items, pa.Array):
+        return items.cast(type_)
+    return pa.array(items.tolist() if isinstance(items, np.ndarray) else items, type_)
 
 
 class FindingBuilder:
@@ -185,8 +190,6 @@ class FindingBuilder:
         year: Sequence[int | None] | np.ndarray,
         indicators: Sequence[str] | pa.Array = (),
         table: str | None = None,
-        provenance: pa.Array | None = None,
-        cell: bool = False,
     ) -> None:
         """Many findings at once: ``entity`` and ``year`` are columns, ``message``
         and ``indicators`` the same for all or columns too, the rest the same for all."""
@@ -194,7 +197,7 @@ class FindingBuilder:
         if not n:
             return
         assert severity in SEVERITIES
-        if n < 16 and provenance is None:  # a handful: objects cost less than a batch
+        if n < 16:  # a handful: objects cost less than a batch
             texts = [message] * n if isinstance(message, str) else _pylist(message)
             rules = [rule] * n if isinstance(rule, str) else _pylist(rule)
             names = [tuple(indicators)] * n if isinstance(indicators, tuple | list) else _pylist(indicators)
@@ -208,7 +211,6 @@ class FindingBuilder:
                         None if y is None else int(y),
                         tuple(i),
                         table=table,
-                        cell=cell,
                     )
                 )
             return
@@ -229,10 +231,8 @@ class FindingBuilder:
             if isinstance(indicators, tuple | list)
             else indicators,
             "table": same(table, TEXT),
-            "provenance": provenance
-            if provenance is not None
-            else pa.ListArray.from_arrays(pa.array(np.zeros(n + 1, dtype=np.int32)), empty),
-            "cell": same(cell, pa.bool_()),
+            "provenance": pa.ListArray.from_arrays(pa.array(np.zeros(n + 1, dtype=np.int32)), empty),
+            "cell": same(False, pa.bool_()),
         }
         self._parts.append(
             pa.table({f.name: cols.get(f.name, pa.nulls(n, f.type)) for f in FINDINGS}, schema=FINDINGS)

@@ -88,7 +88,10 @@ class Values:
                 yield from (_value(r) for r in chunk.to_pylist())
 
     def __getitem__(self, i: int) -> Value:
-        return _value(self.to_arrow().slice(i, 1).to_pylist()[0])
+        n = len(self)
+        if not -n <= i < n:
+            raise IndexError(f"value {i} of {n}")
+        return _value(self.to_arrow().slice(i % n, 1).to_pylist()[0])
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Values) and self.to_arrow().equals(other.to_arrow())
