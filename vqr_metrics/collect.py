@@ -265,12 +265,15 @@ class Collector:
         self._flush()
         if len(self._batches) < 2:
             return
-        table = pa.concat_tables(self._batches).combine_chunks()
-        names = table["column"].chunk(0)
-        position = np.array([columns.get(n, len(columns)) for n in names.dictionary.to_pylist()], np.int64)
-        lines = table["line"].to_numpy(zero_copy_only=False)
-        order = np.lexsort((position[names.indices.to_numpy()], np.nan_to_num(lines, nan=-1)))
-        self._batches = [table.take(pa.array(order))]
+        table = pa.concat_tables(self._batches)  # chunks side by side, nothing copied yet
+        positions = []
+        for names in table["column"].chunks:
+            of = np.array([columns.get(n, len(columns)) for n in names.dictionary.to_pylist()], np.int64)
+            positions.append(of[names.indices.to_numpy(zero_copy_only=False)])
+        lines = np.concatenate([c.to_numpy(zero_copy_only=False) for c in table["line"].chunks])
+        order = np.lexsort((np.concatenate(positions), np.nan_to_num(lines, nan=-1)))
+        if not (np.diff(order) == 1).all():
+            self._batches = [table.take(pa.array(order))]
 
     def figure_entities(self) -> set[str]:
         """The entities the figures read so far belong to."""
