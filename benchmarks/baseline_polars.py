@@ -12,10 +12,7 @@ key at a time.  Prints one JSON line: the values written and the seconds.
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
-import time
 from pathlib import Path
 
 import polars as pl
@@ -29,6 +26,7 @@ from national_spec import (
     SCORE_KEY,
     SCORECARD,
     YOY_SUFFIX,
+    baseline_main,
     derived,
 )
 
@@ -97,14 +95,7 @@ def run(source: Path, target: Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("input", type=Path)
-    parser.add_argument("output", type=Path)
-    args = parser.parse_args(argv)
-    start = time.perf_counter()
-    written = run(args.input, args.output)
-    print(json.dumps({"values": written, "seconds": round(time.perf_counter() - start, 3)}))
-    return 0
+    return int(baseline_main(run, __doc__ or "", argv))
 
 
 if __name__ == "__main__":

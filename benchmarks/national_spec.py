@@ -13,7 +13,11 @@ engine's bit for bit.  ``div`` is the caller's null-on-zero division.
 
 from __future__ import annotations
 
+import argparse
+import json
+import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 # (key, header as printed, decimals in the file)
@@ -125,3 +129,15 @@ SCORECARD: tuple[tuple[str, str, bool], ...] = (
 )
 MIN_COVERAGE = 0.5  # vqr's default: a score needs half of the (equal) weight reported
 SCORE_KEY = "score"  # the key the baselines write score rows under
+
+
+def baseline_main(run: Callable[[Path, Path], int], doc: str, argv: list[str] | None = None) -> int:
+    """The command line both baselines share: ``INPUT OUTPUT``; prints values written and seconds."""
+    parser = argparse.ArgumentParser(description=doc.split("\n")[0])
+    parser.add_argument("input", type=Path)
+    parser.add_argument("output", type=Path)
+    args = parser.parse_args(argv)
+    start = time.perf_counter()
+    written = run(args.input, args.output)
+    print(json.dumps({"values": written, "seconds": round(time.perf_counter() - start, 3)}))
+    return 0

@@ -117,15 +117,8 @@ class Collector:
             )
             return
         if cell.kind == "garbage":
-            self.cell_finding(
-                "error",
-                "unparsable_value",
-                f"{label}: {cell.raw!r} is not a number",
-                entity,
-                year,
-                names,
-                provenance,
-                actual=cell.raw,
+            self._unparsable(
+                f"{label}: {cell.raw!r} is not a number", cell.raw, entity, year, names, provenance
             )
             return
         unit = unit or self.header_units.get(provenance.column)
@@ -174,18 +167,15 @@ class Collector:
             )
         value = cell.value * (factor or 1.0)
         if not math.isfinite(value):  # 1e305 万元 in 元
-            self.cell_finding(
-                "error",
-                "unparsable_value",
-                f"{label}: {cell.raw!r} {unit} is beyond any number in {indicator.unit}",
-                entity,
-                year,
-                names,
-                provenance,
-                actual=cell.raw,
-            )
+            message = f"{label}: {cell.raw!r} {unit} is beyond any number in {indicator.unit}"
+            self._unparsable(message, cell.raw, entity, year, names, provenance)
             return
         self._figure(entity, year, key, value, provenance)
+
+    def _unparsable(
+        self, message: str, raw: str, entity: str, year: int, names: tuple[str, ...], provenance: Provenance
+    ) -> None:
+        self.cell_finding("error", "unparsable_value", message, entity, year, names, provenance, actual=raw)
 
     def _figure(self, entity: str, year: int, key: str, value: float, p: Provenance) -> None:
         for name, item in (
