@@ -36,7 +36,14 @@ _INPUT_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
 _OUTPUT_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "format": (str, False),
     "path": (str, False),
+    "sections": (list, False),
+    "lang": (str, False),
+    "layout": (str, False),
 }
+# What the writers show: parts of the result, heading language, CSV layout.
+SECTIONS = ("summary", "findings", "values", "metrics", "scores", "compliance")
+LANGS = ("zh", "en")
+LAYOUTS = ("long", "wide")
 _PLUGIN_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "modules": (list, False),
     "files": (list, False),
@@ -61,10 +68,15 @@ _TOP_KEYS = (
 
 @attrs.frozen
 class OutputSpec:
-    """``format`` None means: from the output path's suffix, else ``table``."""
+    """``format`` None means: from the output path's suffix, else ``table``.
+    ``sections`` are the parts the table, Markdown and HTML outputs print,
+    ``lang`` their headings' language, ``layout`` the CSV's."""
 
     format: str | None = None
     path: str | None = None
+    sections: tuple[str, ...] = SECTIONS
+    lang: str = "zh"
+    layout: str = "long"
 
 
 @attrs.frozen
@@ -108,12 +120,25 @@ class Config:
         data.update(sections)
         return config_from_dict(data, "<python>", Path(base_dir) if base_dir else Path.cwd())
 
-    def with_output(self, format: str | None = None, path: str | None = None) -> Config:
+    def with_output(
+        self,
+        format: str | None = None,
+        path: str | None = None,
+        *,
+        sections: Sequence[str] | None = None,
+        lang: str | None = None,
+        layout: str | None = None,
+    ) -> Config:
+        """The config with output options overridden (None keeps the config's)."""
+        old = self.output
+        given = {"sections": list(old.sections if sections is None else sections)}
+        given |= {"lang": lang or old.lang, "layout": layout or old.layout}
         return attrs.evolve(
             self,
             output=OutputSpec(
-                format=format or self.output.format,
-                path=path if path is not None else self.output.path,
+                format=format or old.format,
+                path=path if path is not None else old.path,
+                **_output_options(given, "the command line"),
             ),
         )
 
@@ -186,6 +211,27 @@ def table_list(data: Mapping[str, Any], key: str, source: str) -> list[Mapping[s
     return list(value)
 
 
+def _output_options(output: Mapping[str, Any], source: str) -> dict[str, Any]:
+    """``sections``, ``lang`` and ``layout`` of ``[output]``, checked against what the writers know."""
+    sections = output.get("sections", list(SECTIONS))
+    for part in sections:
+        if part not in SECTIONS:
+            raise ConfigError(
+                f"{source}: [output].sections: unknown section {part!r}; known: {', '.join(SECTIONS)}"
+                f"{did_you_mean(str(part), SECTIONS)}"
+            )
+    for key, known in (("lang", LANGS), ("layout", LAYOUTS)):
+        if output.get(key, known[0]) not in known:
+            raise ConfigError(
+                f"{source}: [output].{key} must be one of {', '.join(known)}, not {output[key]!r}"
+            )
+    return {
+        "sections": tuple(sections),
+        "lang": output.get("lang", LANGS[0]),
+        "layout": output.get("layout", LAYOUTS[0]),
+    }
+
+
 def config_from_dict(data: Mapping[str, Any], source: str, base_dir: Path) -> Config:
     """Validate parsed TOML (or the same structure built in Python)."""
     check_keys(data, _TOP_KEYS, "the config", source)
@@ -215,6 +261,7 @@ def config_from_dict(data: Mapping[str, Any], source: str, base_dir: Path) -> Co
     if not isinstance(output, Mapping):
         raise ConfigError(f"{source}: output must be a table ([output])")
     check_keys(output, _OUTPUT_KEYS, "[output]", source)
+    options = _output_options(output, source)
     out_path = output.get("path")
     if out_path is not None and not Path(out_path).is_absolute():
         out_path = str(base_dir / out_path)
@@ -240,7 +287,7 @@ def config_from_dict(data: Mapping[str, Any], source: str, base_dir: Path) -> Co
     declarations = {key: table_list(data, key, source) for key in ("metrics", "indicators", "tables")}
     return Config(
         inputs=tuple(inputs),
-        output=OutputSpec(format=output.get("format"), path=out_path),
+        output=OutputSpec(format=output.get("format"), path=out_path, **options),
         plugins=PluginSpec(
             modules=tuple(plugins.get("modules", ())),
             files=files,
