@@ -171,6 +171,7 @@ def run(
         compliance=tuple(outcome.compliance),
         dataset=dataset,
         catalog=catalog,
+        config=config,
     )
 
 

@@ -17,6 +17,7 @@ from .model import Provenance
 from .values import Values
 
 if TYPE_CHECKING:
+    from .config import Config
     from .scoring.results import ScorecardResult
 
 
@@ -120,6 +121,8 @@ class Result:
     compliance: tuple[Recordable, ...] = ()
     dataset: Dataset | None = attrs.field(default=None, eq=False, repr=False)
     catalog: Catalog | None = attrs.field(default=None, eq=False, repr=False)
+    # the run's config: writers read its [output] options and cite paths relative to it
+    config: Config | None = attrs.field(default=None, eq=False, repr=False)
 
     def value(self, entity: str, year: int, name: str) -> float | None:
         """One value by entity, year and key or Chinese name (None if absent)."""
