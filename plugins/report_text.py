@@ -24,7 +24,7 @@ from ._report_match import Defaults, TableReader
 
 
 def read_report(spec: InputSpec, catalog: Catalog) -> ReadOutput:
-    text, _ = read_text(spec.path, spec.encoding)
+    text, cut = read_text(spec.path, spec.encoding)
     require_content(spec.path, text)
     lines = text_lines(text)
     head = read_head(lines)
@@ -38,6 +38,8 @@ def read_report(spec: InputSpec, catalog: Catalog) -> ReadOutput:
         year_line=head.year_line,
     )
     collect = Collector(catalog, spec)
+    if cut is not None:  # a report cut off mid-character: read up to the cut, and say so
+        collect.note(cut)
     TableReader(catalog, collect, defaults).read(parse_layout(lines))
     warn_if_nothing_read(collect, "no known table with figures (captioned 表 N … or 附表 N：…)")
     for entity in collect.figure_entities() | set(collect.entities):

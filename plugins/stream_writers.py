@@ -3,7 +3,11 @@
 The CSV and the Parquet file hold one long table whose ``record`` column says
 what a row is; :data:`COLUMNS` lists the columns, and the list below which
 record fills which.  The CSV is UTF-8
-with a byte order mark (Excel needs it to read UTF-8).  In Parquet, ``year`` is
+with a byte order mark (Excel needs it to read UTF-8), its numbers spelt shortest
+to 15 significant digits (``0.015``, never ``0.015000000000000001``), its flags
+是/否, its text cells Excel-safe (:mod:`._outcells`) and its ``where`` paths
+relative to the config's folder; ``[output] layout = "wide"`` (``--layout
+wide``) writes entity-year rows × indicator columns instead (:func:`write_wide_csv`).  In Parquet, ``year`` is
 an integer, ``value`` a float, the flags booleans, and ``provenance`` the list of
 sources as structs, so the file reads straight into pandas, polars, DuckDB or
 Spark, and back in as an input.  JSON is ``Result.to_records()`` written record
@@ -49,7 +53,9 @@ In Parquet, a ``value`` or ``finding`` row also has ``provenance``.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import IO, Any
 
 import numpy as np
@@ -62,6 +68,9 @@ from vqr_metrics.arrow import PROVENANCE_LIST
 from vqr_metrics.model import Writer
 from vqr_metrics.result import Result, finding_records, value_records
 from vqr_metrics.scoring.results import ScorecardResult
+
+from ._outcells import guard_column, number_text, yes_no
+from ._wide import wide
 
 COLUMNS = (
     "record",
@@ -136,12 +145,12 @@ def _section(n: int, columns: Mapping[str, Any]) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=SCHEMA)
 
 
-def _where(provenance: pa.Array | pa.ChunkedArray) -> Any:
-    """``file:line; file:line`` of each list of sources."""
+def _where(provenance: pa.Array | pa.ChunkedArray, relative_to: Path | None = None) -> Any:
+    """``file:line; file:line`` of each list of sources (paths relative to ``relative_to``)."""
     if isinstance(provenance, pa.ChunkedArray):
         provenance = provenance.combine_chunks()
     items = provenance.flatten()
-    file = pc.cast(pc.struct_field(items, "file"), pa.string())
+    file = _relative(pc.struct_field(items, "file"), relative_to)
     line = pc.cast(pc.struct_field(items, "line"), pa.string())
     each = pc.coalesce(pc.binary_join_element_wise(file, line, ":"), file)
     offsets = pc.subtract(provenance.offsets, provenance.offsets[0])  # a slice's offsets start past 0
@@ -149,26 +158,45 @@ def _where(provenance: pa.Array | pa.ChunkedArray) -> Any:
     return pc.binary_join(joined, "; ")
 
 
-def _value_sections(result: Result) -> Iterator[pa.Table]:
+def _relative(files: pa.Array, base: Path | None) -> pa.Array:
+    """File names as text, absolute ones relative to ``base`` (each distinct name once)."""
+    if base is None:
+        return pc.cast(files, pa.string())
+    coded = files if pa.types.is_dictionary(files.type) else pc.dictionary_encode(files)
+    names = [_relpath(f, base) for f in coded.dictionary.to_pylist()]
+    return pc.cast(pa.DictionaryArray.from_arrays(coded.indices, pa.array(names, pa.string())), pa.string())
+
+
+def _relpath(file: str | None, base: Path) -> str | None:
+    if file is None or not os.path.isabs(file):
+        return file
+    try:
+        return Path(os.path.relpath(file, base)).as_posix()
+    except ValueError:  # another drive
+        return file
+
+
+def _value_sections(result: Result, relative_to: Path | None = None) -> Iterator[pa.Table]:
     for batch in result.values.batches():
         cols = {name: batch.column(name) for name in batch.schema.names}
-        cols["where"] = _where(batch.column("provenance"))
+        cols["where"] = _where(batch.column("provenance"), relative_to)
         yield _section(batch.num_rows, {"record": "value", **cols})
 
 
-def _finding_sections(result: Result) -> Iterator[pa.Table]:
+def _finding_sections(result: Result, relative_to: Path | None = None) -> Iterator[pa.Table]:
     for batch in result.findings.to_arrow().to_batches(max_chunksize=CHUNK):
         cols = {name: batch.column(name) for name in ("entity", "year", "severity", "rule", "message")}
         cols["name"] = pc.binary_join(batch.column("indicators").cast(pa.list_(pa.string())), " / ")
-        cols["where"] = _where(batch.column("provenance"))
+        cols["where"] = _where(batch.column("provenance"), relative_to)
         cols["provenance"] = batch.column("provenance")
         yield _section(batch.num_rows, {"record": "finding", **cols})
 
 
 def _text(values: Sequence[Any]) -> pa.Array:
-    """A column of scoring records as text, numbers spelt as Arrow spells them."""
+    """A column of scoring records as text, numbers spelt shortest (15 significant digits)."""
     try:
-        return pc.cast(pa.array(values), pa.string())
+        array = pa.array(values)
+        return number_text(array) if pa.types.is_floating(array.type) else pc.cast(array, pa.string())
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
         return pa.array([None if v is None else str(v) for v in values], pa.string())
 
@@ -229,12 +257,8 @@ def _score_sections(card: ScorecardResult) -> Iterator[pa.Table]:
 
 
 def _numbers(at: slice, **columns: Any) -> dict[str, Any]:
-    """Float columns as the text Arrow spells them, NaN as empty."""
-    out = {}
-    for name, values in columns.items():
-        part = np.asarray(values[at], dtype=np.float64)
-        out[name] = pc.cast(pa.array(part, mask=np.isnan(part)), pa.string())
-    return out
+    """Float columns as text spelt shortest (15 significant digits), NaN as empty."""
+    return {name: number_text(np.asarray(values[at], dtype=np.float64)) for name, values in columns.items()}
 
 
 def _sensitivity_rows(card: ScorecardResult) -> Iterator[dict[str, Any]]:
@@ -283,11 +307,11 @@ def _compliance_rows(block: Mapping[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def sections(result: Result) -> Iterator[pa.Table]:
+def sections(result: Result, relative_to: Path | None = None) -> Iterator[pa.Table]:
     """The long table, a section at a time: summary, values, findings, scores, compliance."""
     yield _records_section(_summary_rows(result))
-    yield from _value_sections(result)
-    yield from _finding_sections(result)
+    yield from _value_sections(result, relative_to)
+    yield from _finding_sections(result, relative_to)
     for card in result.scorecards:
         yield from _score_sections(card)
         yield from _in_sections(_sensitivity_rows(card))
@@ -295,14 +319,55 @@ def sections(result: Result) -> Iterator[pa.Table]:
         yield from _in_sections(iter(_compliance_rows(block.to_record())))
 
 
+def _cells(table: pa.Table) -> pa.Table:
+    """A section as spreadsheet cells: text Excel-safe, figures shortest, flags 是/否."""
+    columns = []
+    for column in table.columns:
+        if pa.types.is_boolean(column.type):
+            columns.append(yes_no(column))
+        elif pa.types.is_floating(column.type):
+            columns.append(number_text(column.to_numpy()))
+        elif pa.types.is_integer(column.type):
+            columns.append(column)
+        else:
+            columns.append(guard_column(column))
+    return pa.table(columns, names=table.column_names)
+
+
+_CSV_SCHEMA = pa.schema(
+    [pa.field(c, pa.int32() if c == "year" else pa.string()) for c in COLUMNS if c != "provenance"]
+)
+
+
 def write_csv(result: Result, out: IO[bytes]) -> None:
-    """One long CSV with a byte order mark; numbers spelt shortest, booleans true/false."""
+    """UTF-8 CSV with a byte order mark: the long table, or the wide one when
+    ``[output] layout = "wide"``."""
     out.write("\ufeff".encode())
-    schema = SCHEMA.remove(SCHEMA.get_field_index("provenance"))
+    if result.config is not None and result.config.output.layout == "wide":
+        write_wide_csv(result, out)
+        return
+    base = result.config.base_dir if result.config is not None else None
     options = pa_csv.WriteOptions(quoting_style="needed")
-    with pa_csv.CSVWriter(out, schema, write_options=options) as writer:
-        for section in sections(result):
-            writer.write_table(section.drop_columns(["provenance"]))
+    with pa_csv.CSVWriter(out, _CSV_SCHEMA, write_options=options) as writer:
+        for section in sections(result, relative_to=base):
+            writer.write_table(_cells(section.drop_columns(["provenance"])).cast(_CSV_SCHEMA))
+
+
+def write_wide_csv(result: Result, out: IO[bytes]) -> None:
+    """Entity-year rows × input indicator columns (label and unit in the header,
+    ``层次``/``类型`` where known), which reads back in as a wide CSV input."""
+    table = wide(result, derived=False)
+    names = ["entity", "year", *table.attributes, *(table.header(j) for j in range(len(table.keys)))]
+    options = pa_csv.WriteOptions(quoting_style="needed", include_header=False)
+    header = pa.table([pa.array([n]) for n in names], names=[str(i) for i in range(len(names))])
+    pa_csv.write_csv(_cells(header), out, write_options=options)
+    n = len(table.year)
+    for start in range(0, n, CHUNK):
+        part = slice(start, min(start + CHUNK, n))
+        columns = [guard_column(table.entity[part]), pa.array(table.year[part])]
+        columns += [guard_column(a[part]) for a in table.attributes.values()]
+        columns += [number_text(c[part]) for c in table.columns]
+        pa_csv.write_csv(pa.table(columns, names=[str(i) for i in range(len(names))]), out, write_options=options)
 
 
 def write_parquet(result: Result, out: IO[bytes]) -> None:
