@@ -367,7 +367,9 @@ def write_wide_csv(result: Result, out: IO[bytes]) -> None:
         columns = [guard_column(table.entity[part]), pa.array(table.year[part])]
         columns += [guard_column(a[part]) for a in table.attributes.values()]
         columns += [number_text(c[part]) for c in table.columns]
-        pa_csv.write_csv(pa.table(columns, names=[str(i) for i in range(len(names))]), out, write_options=options)
+        pa_csv.write_csv(
+            pa.table(columns, names=[str(i) for i in range(len(names))]), out, write_options=options
+        )
 
 
 def write_parquet(result: Result, out: IO[bytes]) -> None:
