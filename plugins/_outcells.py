@@ -56,6 +56,8 @@ def guard_column(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArr
 
 def unguard_column(column: pa.Array) -> pa.Array:
     """A text column as written before :func:`guard_column`."""
+    if not pc.any(pc.starts_with(column, "'")).as_py():
+        return column
     return pc.replace_substring_regex(column, r"^'('*[=+\-@\t\r])", r"\1")
 
 

@@ -31,6 +31,7 @@ from vqr_metrics.model import InputSpec, Reader, ReadOutput
 from vqr_metrics.textio import read_text
 
 from ._fast_tabular import read_wide
+from ._outcells import unguard, unguard_column
 from ._read_rules import require_content, warn_if_nothing_read
 from ._tabular import read_rows
 
@@ -45,7 +46,11 @@ def read_csv(spec: InputSpec, catalog: Catalog) -> ReadOutput:
         warn_if_nothing_read(collect, "no rows under a header")
         return collect.output()
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        # a cell our outputs made Excel-safe ('=…) reads as it was
+        rows = [
+            [unguard(c) for c in row]
+            for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        ]
     except csv.Error as exc:
         raise InputError(f"input {spec.path}: not valid CSV: {exc}") from None
     numbered = [(n, row) for n, row in enumerate(rows, 1) if any(c.strip() for c in row)]
@@ -80,6 +85,7 @@ def _read_fast(path: str, text: str, delimiter: str, collect: Collector) -> bool
         return False
     if table.num_rows != len(filled) or any(t != pa.string() for t in table.schema.types):
         return False
+    table = pa.table([unguard_column(c) for c in table.columns], names=table.column_names)
     at = 0  # the header is the first line with a filled cell (``,,,`` above it is not one)
     while at < table.num_rows and not any(str(c).strip() for c in table.slice(at, 1).to_pylist()[0].values()):
         at += 1

@@ -29,6 +29,7 @@ from vqr_metrics.errors import InputError
 from vqr_metrics.model import InputSpec, Provenance, Reader, ReadOutput
 from vqr_metrics.names import did_you_mean
 
+from ._outcells import unguard
 from ._read_rules import require_content, warn_if_nothing_read
 from ._report_layout import SourceLine, name_line, parse_layout
 from ._report_match import Defaults, TableReader
@@ -48,7 +49,7 @@ def cell_text(value: Any, number_format: str = "General") -> str:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         if isinstance(value, (datetime.date, datetime.time)):
             return value.isoformat()
-        return str(value)
+        return unguard(str(value))  # a cell our outputs made Excel-safe ('=…) reads as it was
     percent = number_format.rstrip().endswith("%")
     number = value * 100 if percent else value
     places = _PLACES.search(number_format)
