@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from vqr_metrics_plugins import stream_writers, writers
+from vqr_metrics_plugins import _labels, stream_writers, writers
 
 from vqr_metrics.api import render, run
 from vqr_metrics.config import Config
@@ -191,9 +191,9 @@ def test_compliance_results_and_verdicts(outcome: Result) -> None:
 
 def test_values_keep_their_flags(outcome: Result) -> None:
     rows = [r for r in csv_rows(outcome) if r["record"] == "value"]
-    # Arrow's spelling, which pandas, polars and DuckDB read back as booleans
-    assert {r["derived"] for r in rows} == {"true", "false"}
-    assert {r["imputed"] for r in rows} == {"false"}
+    # as a Chinese spreadsheet spells them
+    assert {r["derived"] for r in rows} == {"是", "否"}
+    assert {r["imputed"] for r in rows} == {"否"}
 
 
 # --- Markdown and the terminal table -----------------------------------------------
@@ -223,7 +223,7 @@ def test_markdown_cells_never_break_their_table(outcome: Result) -> None:
         widths = {len(markdown_cells(line)) for line in lines}
         assert len(widths) == 1, table
     # the garbage cell, the entity and the scorecard name keep their pipes, escaped
-    assert "1\\|2" in text and "丙\\|校" in text and "## Scorecard: 测试\\|指数" in text
+    assert "1\\|2" in text and "丙\\|校" in text and "## 计分卡：测试\\|指数" in text
     assert "丁<br>校" in text
 
 
@@ -233,7 +233,8 @@ def test_markdown_escapes_backslashes_before_pipes() -> None:
     assert writers._markdown_text("1\r\n2\u20283") == "1<br>2<br>3"
 
 
-def test_the_terminal_table_keeps_one_line_per_row(outcome: Result) -> None:
+def test_the_terminal_table_keeps_one_line_per_row(outcome: Result, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("COLUMNS", raising=False)  # no terminal, no width: nothing is wrapped
     text = str(render(outcome, "table"))
     parts = text.strip().split("\n\n")
     sections = writers._sections(outcome)
@@ -280,13 +281,13 @@ def province(tmp_path_factory: pytest.TempPathFactory) -> Result:
 
 
 def sections(result: Result, prefix: str) -> list[writers.Section]:
-    return [s for s in writers._sections(result) if s[0].startswith(prefix)]
+    return [s for s in writers._sections(result, lang="en") if s[0].startswith(prefix)]
 
 
 def test_the_small_case_is_one_table_of_indicators_by_entity_year(outcome: Result) -> None:
     ((title, headers, rows),) = sections(outcome, "Values")
-    assert title == "Values" + writers.MARKS
-    assert headers == ["指标", "单位", "丁\n校 2023", "丙|校 2023", "乙校 2023", "甲校 2023"]
+    assert title == "Values" + _labels.text("marks", "en")
+    assert headers == ["indicator", "unit", "丁\n校 2023", "丙|校 2023", "乙校 2023", "甲校 2023"]
     assert [row[0] for row in rows] == ["测试在校生数", "测试教师数", "“双师”测试教师数", "测试经费"]
 
 
@@ -295,7 +296,10 @@ def test_many_entities_get_one_table_per_year_and_slice_in_natural_order(provinc
     for kind in ("Values", "Derived metrics"):
         blocks = sections(province, kind)
         expected = [
-            (f"{kind} {year}, entities {s + 1}–{s + 6} of 30{writers.MARKS}", SCHOOLS[s : s + 6])
+            (
+                f"{kind} {year}, entities {s + 1}–{s + 6} of 30{_labels.text('marks', 'en')}",
+                SCHOOLS[s : s + 6],
+            )
             for year in YEARS
             for s in range(0, 30, 6)
         ]
@@ -311,9 +315,7 @@ def test_many_entities_get_one_table_per_year_and_slice_in_natural_order(provinc
         mine = [v for v in values if v["derived"] == (kind != "Values")]
         assert cells == {(v["entity"], v["year"], v["label"]): writers._fmt(v["value"]) for v in mine}
     tables = str(render(province, "table")).split("\n\n")
-    lines = [
-        line for table in tables if table.startswith(("Values", "Derived")) for line in table.split("\n")
-    ]
+    lines = [line for table in tables if table.startswith(("数值", "派生指标")) for line in table.split("\n")]
     assert max(map(len, lines)) < 160  # the 90 columns gave lines of 2,200 characters
 
 
