@@ -37,6 +37,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     f"{BUILTIN_PACKAGE}.arrow_io",
     f"{BUILTIN_PACKAGE}.writers",
     f"{BUILTIN_PACKAGE}.stream_writers",
+    f"{BUILTIN_PACKAGE}.xlsx_writer",
     f"{BUILTIN_PACKAGE}.scoring_methods",
     f"{BUILTIN_PACKAGE}.table_scorecard",
     f"{BUILTIN_PACKAGE}.table_satisfaction",
