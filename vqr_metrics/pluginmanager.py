@@ -38,6 +38,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     f"{BUILTIN_PACKAGE}.writers",
     f"{BUILTIN_PACKAGE}.stream_writers",
     f"{BUILTIN_PACKAGE}.xlsx_writer",
+    f"{BUILTIN_PACKAGE}.html_writer",
     f"{BUILTIN_PACKAGE}.scoring_methods",
     f"{BUILTIN_PACKAGE}.table_scorecard",
     f"{BUILTIN_PACKAGE}.table_satisfaction",
