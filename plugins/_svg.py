@@ -67,7 +67,7 @@ def line_chart(series: Mapping[str, Sequence[tuple[int, float | None]]], title: 
     xs = sorted({x for pts in points.values() for x, _ in pts})
     ys = [y for pts in points.values() for _, y in pts]
     legend = max([_text_width(name) for name in points] + [40]) + 24
-    left, top, bottom, height = 48.0, 28.0, 28.0, 260.0
+    left, top, bottom, height = 48.0, 48.0, 28.0, 280.0
     plot_w, plot_h = width - left - legend - 16, height - top - bottom
     low, high = (min(ys), max(ys)) if ys else (0.0, 1.0)
     if high - low < 1e-12:
