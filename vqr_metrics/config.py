@@ -131,7 +131,7 @@ class Config:
     ) -> Config:
         """The config with output options overridden (None keeps the config's)."""
         old = self.output
-        given = {"sections": list(old.sections if sections is None else sections)}
+        given: dict[str, Any] = {"sections": list(old.sections if sections is None else sections)}
         given |= {"lang": lang or old.lang, "layout": layout or old.layout}
         return attrs.evolve(
             self,
