@@ -9,12 +9,10 @@ import re
 import unicodedata
 
 from vqr_metrics.collect import Collector
-from vqr_metrics.config import LEVELS
-from vqr_metrics.errors import InputError
+from vqr_metrics.config import FIRST_YEAR, LAST_YEAR, LEVELS
+from vqr_metrics.errors import InputError, shown
 from vqr_metrics.model import Finding, Provenance
 
-# The first year any report could speak of, and a far bound for typos.
-FIRST_YEAR, LAST_YEAR = 1949, 2100
 _YEAR_TEXT = re.compile(r"^(?P<year>\d{4})(?:\.0*)?(?:年度?)?$")
 # How a level is written (in a cell, or within a report title) → the level.
 LEVEL_WORDS = {"高等职业": "高职", "高职": "高职", "中等职业": "中职", "中职": "中职"}
@@ -88,9 +86,7 @@ def parse_year(value: object) -> int | None:
 
 
 def year_error(year: object) -> str:
-    shown = repr(year)
-    shown = shown if len(shown) <= 40 else shown[:37] + "..."
-    return f"year {shown} is not a year (a whole number from {FIRST_YEAR} to {LAST_YEAR})"
+    return f"year {shown(year, 40)} is not a year (a whole number from {FIRST_YEAR} to {LAST_YEAR})"
 
 
 def parse_level(text: str) -> str | None:

@@ -18,7 +18,7 @@ import attrs
 
 from vqr_metrics.cells import parse_cell
 from vqr_metrics.collect import Collector
-from vqr_metrics.errors import InputError
+from vqr_metrics.errors import InputError, shown
 from vqr_metrics.model import Finding, Provenance
 from vqr_metrics.names import normalize_name
 
@@ -175,7 +175,7 @@ def read_row(
                 keys.entity,
                 keys.year,
                 "",
-                f"{file}:{line}: cell {col + 1} ({raw!r}) lies beyond the last header column",
+                f"{file}:{line}: cell {col + 1} ({shown(raw)}) lies beyond the last header column",
                 Provenance(file, line, raw, column=f"#{col + 1}"),
                 rule="extra_cells",
             )

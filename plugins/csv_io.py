@@ -1,6 +1,9 @@
 """CSV input, long and wide (see :mod:`._tabular`), UTF-8 (with or without
-BOM) or GBK/GB18030 as Excel on Chinese Windows saves it: detected, or
-set with ``encoding = "…"`` on the input.  Tab-separated files work too.
+BOM) or GBK/GB18030 as Excel on Chinese Windows saves it, or UTF-16 with
+its BOM (Excel's "Unicode 文本" export, tab-separated, often a ``.txt``):
+detected, or set with ``encoding = "…"`` on the input.  Cells are separated
+by commas, tabs or semicolons; title rows above the header are skipped
+(an info finding names each).
 
 One file may hold schools of different types and levels: a column ``类型``
 (also ``type``, ``学校类型``, ``院校类型``: 综合, 师范, 民族, 工科, 农林, …)
@@ -30,6 +33,7 @@ from vqr_metrics.errors import InputError
 from vqr_metrics.model import InputSpec, Reader, ReadOutput
 from vqr_metrics.textio import read_text
 
+from ._csv_header import find_header, note_titles, sniff_table
 from ._fast_tabular import read_wide
 from ._outcells import unguard, unguard_column
 from ._read_rules import require_content, warn_if_nothing_read
@@ -37,12 +41,18 @@ from ._tabular import read_rows
 
 
 def read_csv(spec: InputSpec, catalog: Catalog) -> ReadOutput:
-    text, _ = read_text(spec.path, spec.encoding)
+    text, cut = read_text(spec.path, spec.encoding)
     require_content(spec.path, text)
-    first = text.lstrip().split("\n", 1)[0]
-    delimiter = "\t" if "\t" in first and "," not in first else ","
     collect = Collector(catalog, spec)
-    if _read_fast(spec.path, text, delimiter, collect):
+    if cut is not None:
+        collect.note(cut)
+    lines = text.split("\n")
+    found = find_header(spec.path, lines, spec.entity is not None)
+    note_titles(collect, spec.path, lines, found)
+    delimiter, skip = found.delimiter, found.line - 1
+    text = "\n".join(lines[skip:]) if skip else text  # from the header on; line numbers count from skip
+    del lines
+    if _read_fast(spec.path, text, delimiter, collect, skip):
         warn_if_nothing_read(collect, "no rows under a header")
         return collect.output()
     try:
@@ -53,7 +63,7 @@ def read_csv(spec: InputSpec, catalog: Catalog) -> ReadOutput:
         ]
     except csv.Error as exc:
         raise InputError(f"input {spec.path}: not valid CSV: {exc}") from None
-    numbered = [(n, row) for n, row in enumerate(rows, 1) if any(c.strip() for c in row)]
+    numbered = [(n, row) for n, row in enumerate(rows, skip + 1) if any(c.strip() for c in row)]
     if numbered:
         (header_line, header), body = numbered[0], numbered[1:]
         read_rows(spec.path, header_line, header, body, collect)
@@ -61,10 +71,11 @@ def read_csv(spec: InputSpec, catalog: Catalog) -> ReadOutput:
     return collect.output()
 
 
-def _read_fast(path: str, text: str, delimiter: str, collect: Collector) -> bool:
+def _read_fast(path: str, text: str, delimiter: str, collect: Collector, skip: int) -> bool:
     """Parse with Arrow and read column-wise (:mod:`._fast_tabular`); False
     (nothing read) for a file Arrow cannot map line for line — ragged rows,
-    line breaks inside quoted cells — which the csv module then reads."""
+    line breaks inside quoted cells — which the csv module then reads.
+    ``text`` starts at line ``skip + 1`` of the file."""
     lines = text.split("\n")
     filled = [n for n, line in enumerate(lines, 1) if line.rstrip("\r")]
     width = _width(lines, filled, delimiter) if filled else 0
@@ -93,8 +104,10 @@ def _read_fast(path: str, text: str, delimiter: str, collect: Collector) -> bool
         return False
     header = [str(c) for c in table.slice(at, 1).to_pylist()[0].values()]
     body = table.slice(at + 1)
-    numbers = np.array(filled[at + 1 :], dtype=np.int32)
-    read_wide(path, filled[at], header, [body.column(i) for i in range(body.num_columns)], numbers, collect)
+    numbers = np.array(filled[at + 1 :], dtype=np.int32) + skip
+    read_wide(
+        path, filled[at] + skip, header, [body.column(i) for i in range(body.num_columns)], numbers, collect
+    )
     return True
 
 
@@ -106,19 +119,13 @@ def _width(lines: list[str], filled: list[int], delimiter: str) -> int:
         return 0
 
 
-def sniff(head: bytes) -> bool:
-    """Delimited text: no NUL bytes, and a comma or a tab in the first line."""
-    first = head.split(b"\n", 1)[0]
-    return b"\x00" not in head and (b"," in first or b"\t" in first)
-
-
 def register_readers(register: Callable[[Reader], None]) -> None:
     register(
         Reader(
             "csv",
             "CSV, long (entity,year,indicator,value) or wide (entity,year,<indicator>…); UTF-8 or GBK",
-            (".csv", ".tsv"),
+            (".csv", ".tsv", ".txt"),  # .txt: Excel's text exports, told from a report by sniffing
             read_csv,
-            sniff,
+            sniff_table,
         )
     )

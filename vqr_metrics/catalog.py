@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 
 from . import formula as formula_mod
-from .errors import FormulaError, PluginError
+from .errors import FormulaError, PluginError, shown
 from .model import (
     Aggregator,
     Check,
@@ -327,7 +327,7 @@ class Catalog:
             return canon[0]
         if not canon:
             known = [n for n in self._by_name if n]
-            raise FormulaError(f"unknown indicator or metric {name!r}{did_you_mean(name, known)}")
+            raise FormulaError(f"unknown indicator or metric {shown(name)}{did_you_mean(name, known)}")
         raise FormulaError(f"name {name!r} is ambiguous; use one of the keys {', '.join(sorted(canon))}")
 
     def in_edition(self, key: str, year: int) -> bool:

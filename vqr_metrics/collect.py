@@ -21,7 +21,7 @@ import pyarrow as pa
 from .arrow import FIGURES, distinct, figures_table
 from .catalog import Catalog
 from .cells import parse_cell
-from .errors import FormulaError
+from .errors import FormulaError, shown
 from .findings import FindingBuilder
 from .model import Finding, InputSpec, Provenance, ReadOutput, Severity
 from .names import unit_factor
@@ -118,7 +118,7 @@ class Collector:
             return
         if cell.kind == "garbage":
             self._unparsable(
-                f"{label}: {cell.raw!r} is not a number", cell.raw, entity, year, names, provenance
+                f"{label}: {shown(cell.raw)} is not a number", cell.raw, entity, year, names, provenance
             )
             return
         unit = unit or self.header_units.get(provenance.column)
@@ -167,7 +167,7 @@ class Collector:
             )
         value = cell.value * (factor or 1.0)
         if not math.isfinite(value):  # 1e305 万元 in 元
-            message = f"{label}: {cell.raw!r} {unit} is beyond any number in {indicator.unit}"
+            message = f"{label}: {shown(cell.raw)} {unit} is beyond any number in {indicator.unit}"
             self._unparsable(message, cell.raw, entity, year, names, provenance)
             return
         self._figure(entity, year, key, value, provenance)

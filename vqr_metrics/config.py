@@ -21,6 +21,8 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 LEVELS = ("高职", "中职")
+# The first year any report could speak of, and a far bound for typos: for years on inputs and in cells.
+FIRST_YEAR, LAST_YEAR = 1949, 2100
 
 # section -> key -> (type or types, required)
 _INPUT_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
@@ -242,6 +244,11 @@ def config_from_dict(data: Mapping[str, Any], source: str, base_dir: Path) -> Co
         if raw.get("level") is not None and raw["level"] not in LEVELS:
             raise ConfigError(
                 f"{source}: {where}.level must be one of {', '.join(LEVELS)}, not {raw['level']!r}"
+            )
+        if raw.get("year") is not None and not FIRST_YEAR <= raw["year"] <= LAST_YEAR:
+            raise ConfigError(
+                f"{source}: {where}.year {raw['year']} is not a year (a whole number from {FIRST_YEAR} "
+                f"to {LAST_YEAR})"
             )
         path = Path(raw["path"])
         options = {"type": raw["type"]} if "type" in raw else {}

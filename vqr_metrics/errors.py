@@ -8,6 +8,16 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
+# The most characters a message echoes of a formula, a cell or a line it quotes.
+SHOWN = 120
+
+
+def shown(text: object, limit: int = SHOWN) -> str:
+    """``text`` quoted as ``repr`` quotes it, cut to ``limit`` characters
+    with ``…``: a message quoting what a user wrote stays one short line."""
+    quoted = repr(text) if isinstance(text, str) else str(text)
+    return quoted if len(quoted) <= limit else quoted[: limit - 1] + "…"
+
 
 class VqrError(Exception):
     """Base of every error the tool reports to a user."""

@@ -21,12 +21,13 @@ import itertools
 import math
 import re
 from collections.abc import Callable, Mapping
+from typing import Any
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
-from .errors import FormulaError
+from .errors import FormulaError, shown
 from .names import normalize_unit
 
 Column = npt.NDArray[np.float64]
@@ -83,12 +84,12 @@ def parse(text: str) -> Formula:
     # Quoted names first, so symbols inside a name are left alone.
     source = _QUOTED.sub(_quote, text).translate(_SYMBOLS)
     if "[" in source or "]" in source:
-        raise FormulaError(f"unbalanced [ ] in formula {text!r}")
+        raise FormulaError(f"unbalanced [ ] in formula {shown(text)}")
     try:
         tree = ast.parse(source.strip(), mode="eval")
     except (SyntaxError, RecursionError, MemoryError, ValueError) as exc:
         reason = getattr(exc, "msg", None) or type(exc).__name__
-        raise FormulaError(f"cannot parse formula {text!r}: {reason}") from None
+        raise FormulaError(f"cannot parse formula {shown(text)}: {reason}") from None
     names: list[str] = []
     _validate(tree.body, text, quoted, names, 1)
     uses_prev = any(
@@ -102,29 +103,34 @@ def parse(text: str) -> Formula:
 
 def _validate(node: ast.AST, text: str, quoted: dict[str, str], names: list[str], depth: int) -> None:
     if depth > MAX_DEPTH:
-        raise FormulaError(f"formula {text!r} is nested deeper than {MAX_DEPTH} levels")
+        raise FormulaError(f"formula {shown(text)} is nested deeper than {MAX_DEPTH} levels")
 
     def sub(child: ast.AST) -> None:
         _validate(child, text, quoted, names, depth + 1)
 
     if isinstance(node, ast.Constant):
         if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
-            raise FormulaError(f"formula {text!r}: only numbers are allowed as constants")
+            raise FormulaError(f"formula {shown(text)}: only numbers are allowed as constants")
         if not math.isfinite(_as_float(node.value)):
-            raise FormulaError(f"formula {text!r}: the number {str(node.value)[:20]}… is too large")
+            raise FormulaError(f"formula {shown(text)}: the number {str(node.value)[:20]}… is too large")
     elif isinstance(node, ast.Name):
         if node.id in FUNCTIONS:
-            raise FormulaError(f"formula {text!r}: {node.id} is a function; call it")
+            raise FormulaError(f"formula {shown(text)}: {node.id} is a function; call it")
         names.append(quoted.get(node.id, node.id))
     elif isinstance(node, ast.BinOp) and isinstance(node.op, _BIN):
         if isinstance(node.op, ast.Pow):
             exp = node.right
             if isinstance(exp, ast.UnaryOp) and isinstance(exp.op, (ast.USub, ast.UAdd)):
                 exp = exp.operand
-            if not (isinstance(exp, ast.Constant) and isinstance(exp.value, (int, float))):
-                raise FormulaError(f"formula {text!r}: an exponent must be a number")
-            if isinstance(exp.value, bool) or abs(exp.value) > MAX_EXPONENT:
-                raise FormulaError(f"formula {text!r}: exponent larger than {MAX_EXPONENT}")
+            number = isinstance(exp, ast.Constant) and type(exp.value) in (int, float)
+            value = _constant(node.right, 0)
+            if value is not None and abs(value) > MAX_EXPONENT:  # 9**9**9 too: said, never computed
+                raise FormulaError(
+                    f"formula {shown(text)}: the exponent {shown(ast.unparse(node.right), 40)} is too large "
+                    f"(at most {MAX_EXPONENT})"
+                )
+            if not number:
+                raise FormulaError(f"formula {shown(text)}: an exponent must be a number")
         sub(node.left)
         sub(node.right)
     elif isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd, ast.Not)):
@@ -141,21 +147,58 @@ def _validate(node: ast.AST, text: str, quoted: dict[str, str], names: list[str]
         if not isinstance(func, ast.Name) or func.id not in FUNCTIONS:
             called = func.id if isinstance(func, ast.Name) else ast.unparse(func)
             raise FormulaError(
-                f"formula {text!r}: {called}() is not allowed; functions: {', '.join(FUNCTIONS)}"
+                f"formula {shown(text)}: {called}() is not allowed; functions: {', '.join(FUNCTIONS)}"
             )
         if node.keywords:
-            raise FormulaError(f"formula {text!r}: {func.id}() takes no keyword arguments")
+            raise FormulaError(f"formula {shown(text)}: {func.id}() takes no keyword arguments")
         low, high, _ = FUNCTIONS[func.id]
         if len(node.args) < low or (high is not None and len(node.args) > high):
-            raise FormulaError(f"formula {text!r}: wrong number of arguments to {func.id}()")
+            raise FormulaError(f"formula {shown(text)}: wrong number of arguments to {func.id}()")
         if func.id == "prev" and not isinstance(node.args[0], ast.Name):
-            raise FormulaError(f"formula {text!r}: prev() takes a name")
+            raise FormulaError(f"formula {shown(text)}: prev() takes a name")
         for arg in node.args:
             if isinstance(arg, ast.Starred):
-                raise FormulaError(f"formula {text!r}: * arguments are not allowed")
+                raise FormulaError(f"formula {shown(text)}: * arguments are not allowed")
             sub(arg)
     else:
-        raise FormulaError(f"formula {text!r}: {type(node).__name__} is not allowed")
+        raise FormulaError(f"formula {shown(text)}: {type(node).__name__} is not allowed")
+
+
+def _constant(node: ast.AST, depth: int) -> float | None:
+    """The value of an expression of numbers alone, ``inf`` where it
+    overflows, ``nan`` where it is undefined; ``None`` when it holds
+    anything else (a name, a call) or is nested too deep to look at."""
+    if depth > MAX_DEPTH:
+        return None
+    if isinstance(node, ast.Constant):
+        ok = isinstance(node.value, (int, float)) and not isinstance(node.value, bool)
+        return _as_float(node.value) if ok else None
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        value = _constant(node.operand, depth + 1)
+        return None if value is None else -value if isinstance(node.op, ast.USub) else value
+    if not (isinstance(node, ast.BinOp) and isinstance(node.op, _BIN)):
+        return None
+    left, right = _constant(node.left, depth + 1), _constant(node.right, depth + 1)
+    if left is None or right is None:
+        return None
+    if isinstance(node.op, ast.Pow) and not abs(right) <= MAX_EXPONENT:
+        return math.inf
+    try:
+        result = _FOLD[type(node.op)](left, right)
+    except OverflowError:
+        return math.inf
+    except ZeroDivisionError:
+        return math.nan
+    return result if isinstance(result, float) else math.nan  # a negative number to a fractional power
+
+
+_FOLD: dict[type[ast.operator], Callable[[float, float], Any]] = {
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.Div: lambda a, b: a / b,
+    ast.Pow: lambda a, b: a**b,
+}
 
 
 def _as_float(value: float) -> float:
@@ -378,7 +421,7 @@ def infer_unit(formula: Formula, unit_of: Callable[[str], str]) -> str | None:
             part = ast.unparse(node)
             for placeholder, name in formula.quoted.items():
                 part = part.replace(placeholder, f"[{name}]")
-            raise FormulaError(f"formula {formula.text!r} mixes units {a!r} and {b!r} in {part}")
+            raise FormulaError(f"formula {shown(formula.text)} mixes units {a!r} and {b!r} in {part}")
         return a if a is not None else b
 
     return unit(formula.tree.body)
