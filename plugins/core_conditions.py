@@ -11,14 +11,15 @@ figures are in m², 册 and 元, hence the × 10000.  教师总数 = 专任教�
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import numpy as np
 
-from vqr_metrics.model import Check, CheckContext, Finding, Indicator, Metric, Table
+from vqr_metrics.checks import findings_at, literal
+from vqr_metrics.findings import Findings
+from vqr_metrics.model import Check, CheckContext, Indicator, Metric, Table
 
 from ._rows import NOT_PRINTED, core_row
-from .consistency import finding_for
 
 TABLE = "core_conditions"
 SQM = "万平方米"
@@ -153,22 +154,23 @@ def register_metrics(register: Callable[[Metric], None]) -> None:
     )
 
 
-def _fallback(context: CheckContext) -> Iterator[Finding]:
+def _fallback(context: CheckContext) -> Findings:
     data, catalog = context.dataset, context.catalog
     used = np.isnan(data.column("equivalent_students")) & ~np.isnan(data.column("full_time_students"))
-    for key in FALLBACK:
-        for i in np.flatnonzero(used & ~np.isnan(data.column(key))):
-            yield finding_for(
-                context,
-                int(i),
-                severity="info",
-                rule="equivalent_students_fallback",
-                message=(
-                    f"{catalog.label(key)} is over {catalog.label('full_time_students')}: "
-                    f"{catalog.label('stu_equivalent')} is not known (教发〔2004〕2号 asks for it)"
-                ),
-                keys=(key, "stu_equivalent", "full_time_students"),
-            )
+    return Findings.concat(
+        findings_at(
+            context,
+            np.flatnonzero(used & ~np.isnan(data.column(key))),
+            severity="info",
+            rule="equivalent_students_fallback",
+            message=literal(
+                f"{catalog.label(key)} is over {catalog.label('full_time_students')}: "
+                f"{catalog.label('stu_equivalent')} is not known (教发〔2004〕2号 asks for it)"
+            ),
+            keys=(key, "stu_equivalent", "full_time_students"),
+        )
+        for key in FALLBACK
+    )
 
 
 def register_checks(register: Callable[[Check], None]) -> None:

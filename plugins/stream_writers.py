@@ -184,7 +184,7 @@ def _value_sections(result: Result, relative_to: Path | None = None) -> Iterator
 
 
 def _finding_sections(result: Result, relative_to: Path | None = None) -> Iterator[pa.Table]:
-    for batch in result.findings.to_arrow().to_batches(max_chunksize=CHUNK):
+    for batch in result.findings.batches(CHUNK):
         cols = {name: batch.column(name) for name in ("entity", "year", "severity", "rule", "message")}
         cols["name"] = pc.binary_join(batch.column("indicators").cast(pa.list_(pa.string())), " / ")
         cols["where"] = _where(batch.column("provenance"), relative_to)

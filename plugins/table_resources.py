@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from vqr_metrics.checks import recompute_check
 from vqr_metrics.model import Check, Indicator, Metric, Table
 
 from ._rows import row
-from .consistency import recompute_check
 
 TABLE = "teaching_resources"
 PLATFORM = "接入国家智慧教育平台数量"

@@ -11,12 +11,13 @@ satisfaction with its sub-rows' mean weighted by 调查人次.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 
-from vqr_metrics.model import Check, CheckContext, Finding, Indicator, Metric, Table
+from vqr_metrics.checks import Recomputation, number_option, recompute_findings
+from vqr_metrics.findings import Findings
+from vqr_metrics.model import Check, CheckContext, Indicator, Metric, Table
 
 from ._rows import row
-from .consistency import Recomputation, number_option, recompute_findings
 
 TABLE = "satisfaction"
 RESPONDENTS = "调查人次"
@@ -92,23 +93,27 @@ def register_metrics(register: Callable[[Metric], None]) -> None:
     )
 
 
-def _groups(context: CheckContext) -> Iterator[Finding]:
+def _groups(context: CheckContext) -> Findings:
     catalog = context.catalog
     tolerance = number_option(context, "satisfaction_tolerance", at_least=0)
+    found = []
     for group in ("sat_students", "sat_graduates"):
         subs = [ind.key for ind in ROWS if ind.parent == group]
         recomputation = Recomputation.parse(catalog, weighted_mean(subs))
         names = "、".join(catalog.label(k) for k in subs)
-        yield from recompute_findings(
-            context,
-            rule="satisfaction_groups",
-            published=group,
-            recomputed=recomputation.column(context.dataset),
-            how=f"the mean of its sub-rows ({names}) weighted by {RESPONDENTS}",
-            inputs=(*subs, *(f"{k}_respondents" for k in subs)),
-            tolerance=tolerance,
-            recomputation=recomputation,
+        found.append(
+            recompute_findings(
+                context,
+                rule="satisfaction_groups",
+                published=group,
+                recomputed=recomputation.column(context.dataset),
+                how=f"the mean of its sub-rows ({names}) weighted by {RESPONDENTS}",
+                inputs=(*subs, *(f"{k}_respondents" for k in subs)),
+                tolerance=tolerance,
+                recomputation=recomputation,
+            )
         )
+    return Findings.concat(found)
 
 
 def register_checks(register: Callable[[Check], None]) -> None:

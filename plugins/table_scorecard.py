@@ -13,12 +13,13 @@ CSV/XLSX; the check ``entrepreneurship_rate`` divides it by the indicator the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
-from vqr_metrics.model import Check, CheckContext, Finding, Indicator, Metric, Table
+from vqr_metrics.checks import Recomputation, indicator_option, number_option, recompute_findings
+from vqr_metrics.findings import Findings
+from vqr_metrics.model import Check, CheckContext, Indicator, Metric, Table
 
 from ._rows import NOT_PRINTED, row
-from .consistency import Recomputation, indicator_option, number_option, recompute_findings
 
 TABLE = "scorecard"
 
@@ -80,12 +81,12 @@ def register_metrics(register: Callable[[Metric], None]) -> None:
     register(_share("tertiary_industry_share", "第三产业就业占比", "sc_tertiary", "sc_employed"))
 
 
-def _entrepreneurship(context: CheckContext) -> Iterator[Finding]:
+def _entrepreneurship(context: CheckContext) -> Findings:
     catalog = context.catalog
     denominator = indicator_option(context, "entrepreneurship_denominator")
     tolerance = number_option(context, "entrepreneurship_tolerance", at_least=0)
     recomputation = Recomputation.parse(catalog, f"sc_entrepreneurs / [{denominator}] * 100")
-    yield from recompute_findings(
+    return recompute_findings(
         context,
         rule="entrepreneurship_rate",
         published="sc_entrepreneurship_rate",

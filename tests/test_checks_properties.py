@@ -12,10 +12,10 @@ import warnings
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from vqr_metrics_plugins.consistency import COUNT_UNITS
 from vqr_metrics_plugins.table_satisfaction import ROWS as SATISFACTION_ROWS
 
 from tests.fixtures_properties import catalog, covers, dataset_of, relation_parents, run_check
+from vqr_metrics.checks import COUNT_UNITS
 from vqr_metrics.errors import ConfigError
 from vqr_metrics.model import Finding
 

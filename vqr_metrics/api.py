@@ -289,7 +289,7 @@ def _as_one_entity(out: ReadOutput, spec: InputSpec) -> ReadOutput:
         "entity",
         constant(spec.entity, out.figures.num_rows),
     )
-    table = out.findings.to_arrow()
+    table = out.findings.to_arrow(rendered=False)
     column = table.schema.get_field_index("entity")
     given = table["entity"].cast(pa.string())
     entity = pc.if_else(pc.is_null(given), given, pa.scalar(spec.entity)).cast(TEXT)

@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 from .arrow import PROVENANCE, as_figures, encoded, figure_objects, full_raw, provenance_objects
 from .catalog import Catalog
 from .model import Figure, Finding, Provenance
+from .statements import empty_statements
 
 Column = npt.NDArray[np.float64]
 Mask = npt.NDArray[np.bool_]
@@ -74,6 +75,8 @@ class Dataset:
         # derived value computed from such a figure: they stay visible as such.
         self.conflicted: dict[str, Mask] = {}
         self._reasons: dict[str, npt.NDArray[np.int8]] = {}  # metrics: why null (NULL_REASONS)
+        # What the inputs' prose says (vqr_metrics.statements.STATEMENTS), for checks to compare.
+        self.statements: pa.Table = empty_statements()
         self._sources: pa.Table | None = None  # provenance, sorted by key then row
         self._segments: dict[str, tuple[int, int]] = {}
         self._source_rows: npt.NDArray[np.int32] = np.zeros(0, dtype=np.int32)
@@ -154,13 +157,13 @@ class Dataset:
             return found
         return np.where(np.isnan(self.column(key)), 1, 0).astype(np.int8)
 
-    def impute(self, key: str, row: int, value: float) -> None:
-        """Fill an empty cell with a value a scorecard imputed, flagged."""
+    def impute(self, key: str, rows: npt.NDArray[np.intp], values: Column) -> None:
+        """Fill empty cells of ``key`` with values a scorecard imputed, flagged."""
         column = self.columns.setdefault(key, np.full(self.size, np.nan))
         mask = self.imputed.setdefault(key, np.zeros(self.size, dtype=bool))
-        if np.isnan(column[row]):
-            column[row] = value
-            mask[row] = True
+        empty = np.isnan(column[rows])
+        column[rows[empty]] = values[empty]
+        mask[rows[empty]] = True
 
     def mark_conflicted(self, key: str, rows: Mask) -> None:
         if rows.any():
@@ -187,17 +190,22 @@ class Dataset:
         return provenance_objects(_structs(part).to_pylist())
 
     def provenance_lists(self, key: str, rows: npt.NDArray[np.intp]) -> pa.Array:
-        """The sources of each of ``rows`` (ascending, every row with a source
-        among them) of ``key``, as a list-of-structs column."""
+        """The sources of each of ``rows`` (ascending) of ``key``, as a
+        list-of-structs column."""
         seg = self._segments.get(key)
-        counts = np.zeros(len(rows), dtype=np.int32)
+        counts = np.zeros(len(rows), dtype=np.int64)
         child: pa.Array = pa.array([], PROVENANCE)
         if seg is not None and self._sources is not None:
             lo, hi = seg
-            per_row = np.bincount(self._source_rows[lo:hi], minlength=self.size)
-            counts = per_row[rows].astype(np.int32)
-            child = _structs(self._sources.slice(lo, hi - lo))
-        offsets = np.concatenate([[0], np.cumsum(counts, dtype=np.int64)]).astype(np.int32)
+            sourced = self._source_rows[lo:hi]
+            start = np.searchsorted(sourced, rows, "left")
+            counts = np.searchsorted(sourced, rows, "right") - start
+            part = self._sources.slice(lo, hi - lo)
+            if counts.sum() < hi - lo:  # only some rows: their sources alone
+                first = np.repeat(start - (np.cumsum(counts) - counts), counts)
+                part = part.take(pa.array(first + np.arange(counts.sum())))
+            child = _structs(part)
+        offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
         return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), child)
 
     def set_sources(self, sources: pa.Table, keys: Sequence[str]) -> None:

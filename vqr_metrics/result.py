@@ -50,7 +50,7 @@ def _either(number: float | None, text: str | None) -> Any:
 
 def finding_records(findings: Findings, chunk: int = 8192) -> Iterator[list[dict[str, Any]]]:
     """The findings as JSON records, a chunk at a time."""
-    for batch in findings.to_arrow().to_batches(max_chunksize=chunk):
+    for batch in findings.batches(chunk):
         yield [
             {
                 "severity": r["severity"],

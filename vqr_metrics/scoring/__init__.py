@@ -13,11 +13,12 @@ import functools
 from collections import defaultdict
 
 import attrs
+import numpy as np
 
 from ..catalog import Catalog
 from ..config import Config
 from ..dataset import Dataset
-from ..model import Finding
+from ..findings import FindingBuilder
 from .compliance import RuleSet, evaluate_rules, parse_compliance
 from .data import Imputation, extract
 from .results import (
@@ -43,19 +44,20 @@ class ScoringPlan:
     catalog: Catalog
 
     def run(self, dataset: Dataset) -> ScoringOutcome:
-        findings: list[Finding] = []
+        findings = FindingBuilder()
         # Compliance first: it must judge reported values only, never imputed ones.
         compliance: list[ComplianceResult] = []
         for ruleset in self.compliance:
             result, found = evaluate_rules(ruleset, dataset, self.catalog)
             compliance.append(result)
-            findings += found
+            findings.extend(found)
         cards: list[ScorecardResult] = []
         imputations: list[Imputation] = []
         for card in self.scorecards:
             data = extract(card, dataset, self.catalog)
             scores = evaluate(card, data, self.methods)
-            findings += data.findings + scores.findings
+            findings.extend(data.findings.build())
+            findings.extend(scores.findings)
             imputations += data.imputations
             cards.append(
                 ScorecardResult(
@@ -69,19 +71,26 @@ class ScoringPlan:
                 )
             )
         _record_imputations(dataset, imputations)
-        return ScoringOutcome(scorecards=tuple(cards), compliance=tuple(compliance), findings=tuple(findings))
+        return ScoringOutcome(
+            scorecards=tuple(cards), compliance=tuple(compliance), findings=findings.build()
+        )
 
 
 def _record_imputations(dataset: Dataset, imputations: list[Imputation]) -> None:
     """Write imputed values into the dataset, flagged, so the values output
     shows them marked; a cell two scorecards filled differently stays empty
     (each scorecard's results still list its own value)."""
-    cells: dict[tuple[str, int], set[float]] = defaultdict(set)
+    by_key: dict[str, list[Imputation]] = defaultdict(list)
     for imp in imputations:
-        cells[(imp.key, imp.row)].add(imp.value)
-    for (key, row), values in cells.items():
-        if len(values) == 1:
-            dataset.impute(key, row, values.pop())
+        by_key[imp.key].append(imp)
+    for key, imps in by_key.items():
+        rows = np.concatenate([imp.rows for imp in imps])
+        values = np.concatenate([np.full(len(imp.rows), imp.value) for imp in imps])
+        order = np.argsort(rows, kind="stable")
+        rows, values = rows[order], values[order]
+        starts = np.flatnonzero(np.diff(rows, prepend=-1))
+        agree = np.minimum.reduceat(values, starts) == np.maximum.reduceat(values, starts)
+        dataset.impute(key, rows[starts][agree], values[starts][agree])
 
 
 def prepare_scoring(config: Config, catalog: Catalog) -> ScoringPlan:

@@ -13,6 +13,7 @@ import numpy.typing as npt
 from ..catalog import Catalog
 from ..dataset import Dataset
 from ..errors import ScoringError
+from ..findings import FindingBuilder, at_rows, literal, no_args
 from ..model import Finding
 from .scope import Scope
 from .spec import Leaf, Scorecard
@@ -24,11 +25,11 @@ Index = npt.NDArray[np.intp]
 
 @attrs.frozen
 class Imputation:
-    """One value a scorecard filled in: written to the dataset flagged as
-    imputed when every scorecard that filled the cell agrees."""
+    """A value a scorecard filled into dataset ``rows`` of ``key``: written to
+    the dataset flagged as imputed where every scorecard that filled a cell agrees."""
 
     key: str
-    row: int
+    rows: Index
     value: float
 
 
@@ -40,7 +41,10 @@ class CardData:
     imputed: dict[str, Mask]
     groups: list[tuple[int | str, Index]]  # normalisation groups, labelled by year or "all"
     rank_groups: list[Index]
-    findings: list[Finding] = attrs.field(factory=list)
+    # The dataset and each row's row in it, to name entities and years in bulk.
+    dataset: Dataset
+    dataset_rows: Index
+    findings: FindingBuilder = attrs.field(factory=FindingBuilder)
     imputations: list[Imputation] = attrs.field(factory=list)
 
     @property
@@ -63,7 +67,9 @@ def extract(card: Scorecard, dataset: Dataset, catalog: Catalog) -> CardData:
     filters = Scope(card.entities, card.years, card.level)
     scope = filters.rows(dataset)
     unmatched = filters.finding("scorecard_filter", f"scorecard {card.name!r}", dataset, scope)
-    findings: list[Finding] = [] if unmatched is None else [unmatched]
+    findings = FindingBuilder()
+    if unmatched is not None:
+        findings.add(unmatched)
     values: dict[str, Array] = {}
     keys: dict[str, list[str | None]] = {}
     for leaf in leaves:
@@ -80,20 +86,20 @@ def extract(card: Scorecard, dataset: Dataset, catalog: Catalog) -> CardData:
     any_reported = np.zeros(len(scope), dtype=bool)
     for found in values.values():
         any_reported |= ~np.isnan(found)
-    for i in np.flatnonzero(~any_reported):
-        entity, year = dataset.rows[scope[i]]
-        findings.append(
-            Finding(
-                "info",
-                "scorecard_no_data",
-                f"scorecard {card.name!r}: {entity} {year} reports none of its indicators; not scored",
-                entity=entity,
-                year=year,
-            )
-        )
+    in_scope: Index = np.array(scope, dtype=np.intp)
+    silent = in_scope[~any_reported]
+    findings.columns(
+        len(silent),
+        severity="info",
+        rule="scorecard_no_data",
+        message=literal(f"scorecard {card.name!r}: ")
+        + "{entity} {year} reports none of its indicators; not scored",
+        args=no_args(len(silent)),
+        **at_rows(dataset, silent),
+    )
     kept = np.flatnonzero(any_reported)
-    dataset_rows = [scope[i] for i in kept]
-    rows = [dataset.rows[i] for i in dataset_rows]
+    dataset_rows = in_scope[kept]
+    rows = [dataset.rows[i] for i in dataset_rows.tolist()]
     data = CardData(
         rows=rows,
         values={label: v[kept] for label, v in values.items()},
@@ -101,13 +107,15 @@ def extract(card: Scorecard, dataset: Dataset, catalog: Catalog) -> CardData:
         imputed={leaf.label: np.zeros(len(rows), dtype=bool) for leaf in leaves},
         groups=_groups(rows, card.normalize_within),
         rank_groups=[g for _, g in _groups(rows, card.rank_within)],
+        dataset=dataset,
+        dataset_rows=dataset_rows,
         findings=findings,
     )
     for leaf in leaves:
         if leaf.missing == "fail":
             _fail_on_missing(card, leaf, data)
         elif leaf.missing.startswith("impute_"):
-            _impute(card, leaf, data, dataset_rows, catalog)
+            _impute(card, leaf, data, dataset, catalog)
     _unreported_columns(card, data)
     return data
 
@@ -132,7 +140,7 @@ def _unreported_columns(card: Scorecard, data: CardData) -> None:
             consequences.append(
                 f"{', '.join(imputed)} only {'has' if len(imputed) == 1 else 'have'} imputed values"
             )
-        data.findings.append(
+        data.findings.add(
             Finding(
                 "warning",
                 "scorecard_empty_indicator",
@@ -155,7 +163,7 @@ def _fail_on_missing(card: Scorecard, leaf: Leaf, data: CardData) -> None:
         )
 
 
-def _impute(card: Scorecard, leaf: Leaf, data: CardData, dataset_rows: list[int], catalog: Catalog) -> None:
+def _impute(card: Scorecard, leaf: Leaf, data: CardData, dataset: Dataset, catalog: Catalog) -> None:
     """Fill a leaf's gaps within each normalisation group: the mean, or the
     25th percentile of performance (a low value for higher-is-better, a high
     one for lower-is-better) so that not reporting never pays."""
@@ -174,19 +182,19 @@ def _impute(card: Scorecard, leaf: Leaf, data: CardData, dataset_rows: list[int]
             how = f"{'25th' if leaf.higher else '75th'} percentile of {reported.size}"
         column[gaps] = value
         data.imputed[leaf.label][gaps] = True
-        for i in gaps:
-            entity, year = data.rows[int(i)]
-            data.keys[leaf.label][int(i)] = leaf.keys[0]
-            data.imputations.append(Imputation(leaf.keys[0], dataset_rows[int(i)], value))
-            data.findings.append(
-                Finding(
-                    "info",
-                    "scorecard_imputed",
-                    f"scorecard {card.name!r}: {leaf.label} not reported by {entity} {year}; "
-                    f"imputed {value:.6g} ({how} reported in {group}, missing = {leaf.missing!r})",
-                    entity=entity,
-                    year=year,
-                    indicators=(catalog.label(leaf.keys[0]),),
-                    actual=value,
-                )
-            )
+        for i in gaps.tolist():
+            data.keys[leaf.label][i] = leaf.keys[0]
+        at = data.dataset_rows[gaps]
+        data.imputations.append(Imputation(leaf.keys[0], at, value))
+        data.findings.columns(
+            len(at),
+            severity="info",
+            rule="scorecard_imputed",
+            message=literal(f"scorecard {card.name!r}: {leaf.label} not reported by ")
+            + "{entity} {year}"
+            + literal(f"; imputed {value:.6g} ({how} reported in {group}, missing = {leaf.missing!r})"),
+            args=no_args(len(at)),
+            indicators=[catalog.label(leaf.keys[0])],
+            actual=value,
+            **at_rows(dataset, at),
+        )

@@ -11,7 +11,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from ..model import Finding
+from ..findings import Findings
 from .data import CardData
 from .spec import Scorecard
 from .tree import Scores, dimension_contributions
@@ -123,7 +123,7 @@ class ComplianceResult:
 class ScoringOutcome:
     scorecards: tuple[ScorecardResult, ...] = ()
     compliance: tuple[ComplianceResult, ...] = ()
-    findings: tuple[Finding, ...] = ()
+    findings: Findings = attrs.field(factory=Findings)
 
 
 def methods_of(card: Scorecard) -> dict[str, Any]:

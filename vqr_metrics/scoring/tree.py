@@ -20,7 +20,7 @@ import attrs
 import numpy as np
 
 from ..errors import ScoringError
-from ..model import Finding, Severity
+from ..findings import FindingBuilder, Findings, arguments, at_rows, in_row_order, literal
 from .aggregate import NonPositiveValue
 from .data import Array, CardData, Index, Mask
 from .normalize import competition_rank
@@ -63,7 +63,7 @@ class Scores:
     dimensions: dict[str, Array]
     dimension_ranks: dict[str, Array]
     weights: list[dict[str, Any]] = attrs.field(factory=list)
-    findings: list[Finding] = attrs.field(factory=list)
+    findings: Findings = attrs.field(factory=Findings)
 
 
 class _Evaluator:
@@ -258,33 +258,43 @@ def dimension_contributions(card: Scorecard, scores: Scores) -> dict[str, Array]
 
 def _coverage_findings(
     card: Scorecard, data: CardData, score: Array, dropped: list[tuple[Node, Index, Array]]
-) -> list[Finding]:
+) -> Findings:
     """A warning for each row left without a score, an info for each
-    dimension a scored row was scored without."""
-    findings = []
+    dimension a scored row was scored without; rows missing the same
+    indicators share one message template."""
+    out = FindingBuilder()
     for node, index, coverage in dropped:
-        for i, cov in zip(index.tolist(), coverage.tolist(), strict=True):
-            entity, year = data.rows[i]
-            missing = [leaf.label for leaf in node.leaves() if np.isnan(data.values[leaf.label][i])]
+        if node is not card.root:  # a row not scored at all: its own warning says enough
+            keep = ~np.isnan(score[index])
+            index, coverage = index[keep], coverage[keep]
+        leaves = [leaf.label for leaf in node.leaves()]
+        absent = np.vstack([np.isnan(data.values[label][index]) for label in leaves]).T
+        patterns, group = np.unique(absent, axis=0, return_inverse=True)
+        parts = []
+        for g, pattern in enumerate(patterns):
+            at = np.flatnonzero(group.ravel() == g)
+            missing = [label for label, gone in zip(leaves, pattern, strict=True) if gone]
             why = (
-                f"the indicators it reports carry {cov:.0%} of the weight of {node.label} "
-                f"(min_coverage {node.min_coverage:.0%}); missing: {', '.join(missing)}"
-            )
-            severity: Severity = "warning" if node is card.root else "info"
-            if node is card.root:
-                message = f"not scored: {why}"
-            elif np.isnan(score[i]):
-                continue  # the row's own warning says enough
-            else:
-                message = f"scored without dimension {node.label}: {why}"
-            findings.append(
-                Finding(
-                    severity,
-                    "scorecard_coverage",
-                    f"scorecard {card.name!r}: {entity} {year} {message}",
-                    entity=entity,
-                    year=year,
-                    indicators=tuple(missing),
+                literal("the indicators it reports carry ")
+                + "{0:.0%}"
+                + literal(
+                    f" of the weight of {node.label} (min_coverage {node.min_coverage:.0%}); "
+                    f"missing: {', '.join(missing)}"
                 )
             )
-    return findings
+            what = (
+                "not scored: " if node is card.root else literal(f"scored without dimension {node.label}: ")
+            )
+            part = FindingBuilder()
+            part.columns(
+                len(at),
+                severity="warning" if node is card.root else "info",
+                rule="scorecard_coverage",
+                message=literal(f"scorecard {card.name!r}: ") + "{entity} {year} " + what + ": " + why,
+                args=arguments([coverage[at]], len(at)),
+                indicators=missing,
+                **at_rows(data.dataset, data.dataset_rows[index[at]]),
+            )
+            parts.append((at, part.build()))
+        out.extend(in_row_order(parts))
+    return out.build()
