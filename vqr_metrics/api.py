@@ -25,7 +25,7 @@ from .declarative import declarations_plugin
 from .engine import evaluate_metrics, run_checks
 from .errors import ConfigError, InputError, PluginError, VqrError, guarded
 from .findings import FindingBuilder, Findings
-from .model import Finding, InputSpec, Reader, ReadOutput, Writer
+from .model import Finding, InputSpec, Provenance, Reader, ReadOutput, Writer
 from .names import did_you_mean
 from .pluginmanager import DEFAULT_PLUGINS, build_catalog, make_plugin_manager
 from .result import Result, summarize
@@ -139,6 +139,8 @@ def run(
         frames = data.items() if isinstance(data, Mapping) else [("<data>", data)]
         extra = [InputSpec(path=str(name), format="frame", options={"data": f}) for name, f in frames]
         config = attrs.evolve(config, inputs=(*config.inputs, *extra))
+    if not config.inputs:
+        raise ConfigError(f"{config.source}: no inputs: add an [[inputs]] table with a path, or pass data")
     catalog = prepare(config, plugin_manager)
     plan = scoring.prepare_scoring(config, catalog)
     outputs = [read_input(spec, catalog) for spec in config.inputs]
@@ -263,7 +265,36 @@ def read_input(spec: InputSpec, catalog: Catalog) -> ReadOutput:
         )
     if spec.entity:
         out = _as_one_entity(out, spec)
+    if values == 0 and out.cells:  # (a reader says so itself when it finds no cell at all)
+        out = attrs.evolve(out, findings=_with(out.findings, _no_figures(spec.path, out.cells)))
     return out
+
+
+# The rules of the findings that say an input yielded no figure: the command line repeats them on stderr.
+EMPTY_INPUT_RULES = ("no_tables", "no_figures")
+
+
+def _no_figures(path: str, cells: int) -> Finding:
+    return Finding(
+        "warning",
+        "no_figures",
+        f"{path}: no figure read: each of its {cells} cell(s) is blank or unreadable (see their findings)",
+        provenance=(Provenance(path),),
+    )
+
+
+def _with(findings: Findings, finding: Finding) -> Findings:
+    builder = FindingBuilder()
+    builder.extend(findings)
+    builder.add(finding)
+    return builder.build()
+
+
+def empty_inputs(result: Result) -> list[str]:
+    """The messages of the findings that say an input yielded no figure."""
+    table = result.findings.to_arrow()
+    rules = table["rule"].cast(pa.string())
+    return [str(m) for m in table.filter(pc.is_in(rules, pa.array(EMPTY_INPUT_RULES)))["message"].to_pylist()]
 
 
 def _as_one_entity(out: ReadOutput, spec: InputSpec) -> ReadOutput:
@@ -327,4 +358,13 @@ def _attributes(specs: Iterable[InputSpec], outputs: Iterable[ReadOutput]) -> di
     return attributes
 
 
-__all__ = ["plugin_manager_for", "prepare", "read_input", "reader_for", "render", "run", "write"]
+__all__ = [
+    "empty_inputs",
+    "plugin_manager_for",
+    "prepare",
+    "read_input",
+    "reader_for",
+    "render",
+    "run",
+    "write",
+]
