@@ -14,12 +14,14 @@ import struct
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
 
 from vqr_metrics.api import render, run
 from vqr_metrics.config import load_config
+from vqr_metrics.result import Result
 
 ROOT = Path(__file__).parents[1]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -45,7 +47,7 @@ def _browser_missing() -> bool:
 
 
 @pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     if _browser_missing():
         pytest.skip("no chromium/chromedriver on this machine")
     webdriver = pytest.importorskip("selenium.webdriver")
@@ -64,7 +66,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
         driver.quit()
 
 
-def _page(tmp_path: Path, config: str) -> tuple[Path, object]:
+def _page(tmp_path: Path, config: str) -> tuple[Path, Result]:
     loaded = load_config(ROOT / "configs" / config)
     result = run(attrs.evolve(loaded, plugins=attrs.evolve(loaded.plugins, entry_points=False)))
     path = tmp_path / "report.html"
@@ -120,15 +122,15 @@ return Array.from(document.querySelectorAll('svg.chart')).map(function (svg) {
 """
 
 
-def test_the_html_report_renders_in_chromium(browser: object, tmp_path: Path) -> None:
+def test_the_html_report_renders_in_chromium(browser: Any, tmp_path: Path) -> None:
     from selenium.webdriver.common.by import By
 
     path, result = _page(tmp_path, "national_index.toml")
-    driver: object = browser
-    driver.get(path.as_uri())  # type: ignore[attr-defined]
-    errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]  # type: ignore[attr-defined]
+    driver = browser
+    driver.get(path.as_uri())
+    errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
     assert errors == []
-    charts = driver.execute_script(_CHARTS)  # type: ignore[attr-defined]
+    charts = driver.execute_script(_CHARTS)
     cards = result.to_records()["scorecards"]
     # a ranked bar chart per scorecard and year, and a trend where an entity has several years
     years = {(card["name"], r["year"]) for card in cards for r in card["results"]}
@@ -142,18 +144,18 @@ def test_the_html_report_renders_in_chromium(browser: object, tmp_path: Path) ->
     assert f"{score:.2f}" in labels  # 68.06, the real seed score, printed by its bar
 
     # the findings filter hides what does not match, as the reader types
-    rows = driver.find_elements(By.CSS_SELECTOR, "#findings tbody tr")  # type: ignore[attr-defined]
+    rows = driver.find_elements(By.CSS_SELECTOR, "#findings tbody tr")
     assert len(rows) == sum(result.summary.findings.values())
     from selenium.webdriver.support.ui import Select
 
-    Select(driver.find_element(By.ID, "finding-severity")).select_by_value("error")  # type: ignore[attr-defined]
+    Select(driver.find_element(By.ID, "finding-severity")).select_by_value("error")
     shown = [r for r in rows if r.is_displayed()]
     assert len(shown) == result.summary.findings["error"] == 14
-    driver.find_element(By.ID, "finding-text").send_keys("96?")  # type: ignore[attr-defined]
+    driver.find_element(By.ID, "finding-text").send_keys("96?")
     shown = [r.text for r in rows if r.is_displayed()]
     assert len(shown) == 1 and "unparsable_value" in shown[0]  # the seed's 生均校内实践教学工位数 '96?'
 
-    width, height, channels, pixels = _png_pixels(driver.get_screenshot_as_png())  # type: ignore[attr-defined]
+    width, height, channels, pixels = _png_pixels(driver.get_screenshot_as_png())
     assert width > 600 and height > 400
     painted = sum(
         1
@@ -166,11 +168,11 @@ def test_the_html_report_renders_in_chromium(browser: object, tmp_path: Path) ->
     assert len(colours) > 5
 
 
-def test_the_console_check_sees_a_script_error(browser: object, tmp_path: Path) -> None:
+def test_the_console_check_sees_a_script_error(browser: Any, tmp_path: Path) -> None:
     """The control: a page whose script fails is caught, so an empty log above means no error."""
     page = tmp_path / "broken.html"
     page.write_text("<!DOCTYPE html><title>x</title><script>missing_function()</script>", encoding="utf-8")
-    driver: object = browser
-    driver.get(page.as_uri())  # type: ignore[attr-defined]
-    errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]  # type: ignore[attr-defined]
+    driver = browser
+    driver.get(page.as_uri())
+    errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
     assert len(errors) == 1 and "missing_function" in errors[0]["message"]
