@@ -11,7 +11,8 @@ A long or wide sheet may give each school's type in a column ``类型``
 and its level in a column ``层次`` (also ``level``, ``办学层次``,
 ``学校层次``: 高职 or 中职, or 高等职业/中等职业), as in a CSV input: the
 compliance rules read them; all rows and sheets of one school must agree;
-``level``/``type`` on the input override them.
+``level``/``type`` on the input override them.  A label merged over
+several rows (an entity, a year, an indicator name) labels each of them.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from ._read_rules import require_content, warn_if_nothing_read
 from ._report_layout import SourceLine, name_line, parse_layout
 from ._report_match import Defaults, TableReader
 from ._tabular import EntityAttributes, is_tabular, read_rows
+from ._xlsx_merges import fill, merges
 
 _PLACES = re.compile(r"0\.(0+)")
 _ZIP = b"PK\x03\x04"
@@ -129,6 +131,7 @@ class _Book:
         in for its missing value; and those formulas by (row, column)."""
         try:
             rows, blanks = _cells(self.values[title])
+            blanks -= fill(rows, merges(self.values[title]))  # rows under a merged label keep it
             formulas: dict[tuple[int, int], str] = {}
             if blanks:
                 self.formulas = self.formulas or self._load(data_only=False)

@@ -123,8 +123,8 @@ def _validate(node: ast.AST, text: str, quoted: dict[str, str], names: list[str]
             if isinstance(exp, ast.UnaryOp) and isinstance(exp.op, (ast.USub, ast.UAdd)):
                 exp = exp.operand
             number = isinstance(exp, ast.Constant) and type(exp.value) in (int, float)
-            value = _constant(node.right, 0)
-            if value is not None and abs(value) > MAX_EXPONENT:  # 9**9**9 too: said, never computed
+            power = _constant(node.right, 0)
+            if power is not None and abs(power) > MAX_EXPONENT:  # 9**9**9 too: said, never computed
                 raise FormulaError(
                     f"formula {shown(text)}: the exponent {shown(ast.unparse(node.right), 40)} is too large "
                     f"(at most {MAX_EXPONENT})"
@@ -171,8 +171,8 @@ def _constant(node: ast.AST, depth: int) -> float | None:
     if depth > MAX_DEPTH:
         return None
     if isinstance(node, ast.Constant):
-        ok = isinstance(node.value, (int, float)) and not isinstance(node.value, bool)
-        return _as_float(node.value) if ok else None
+        value = node.value
+        return _as_float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
         value = _constant(node.operand, depth + 1)
         return None if value is None else -value if isinstance(node.op, ast.USub) else value
