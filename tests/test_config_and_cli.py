@@ -219,8 +219,8 @@ def test_output_format_follows_the_output_suffix(tmp_path: Path) -> None:
     assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["summary"]["cells_read"] == 4
     assert cli.main([str(path), "-o", str(tmp_path / "r.md")]) == 0
     assert (tmp_path / "r.md").read_text(encoding="utf-8").startswith("# vqr-score")
-    assert cli.main([str(path), "-o", str(tmp_path / "r.out")]) == 0  # unknown suffix: the config's format
-    assert (tmp_path / "r.out").read_text(encoding="utf-8").startswith("摘要")  # headings in Chinese
+    assert cli.main([str(path), "-o", str(tmp_path / "r.out")]) == 2  # a suffix no writer knows
+    assert not (tmp_path / "r.out").exists()
     path = write_config(tmp_path, INPUT + '[output]\npath = "x.csv"\n', DATA)
     assert cli.main([str(path)]) == 0
     assert (tmp_path / "x.csv").read_text(encoding="utf-8").startswith('\ufeff"record",')

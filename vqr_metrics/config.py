@@ -55,6 +55,7 @@ _ENGINE_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "year_over_year": (bool, False),
 }
 _TOP_KEYS = (
+    "extends",
     "inputs",
     "output",
     "plugins",
@@ -146,19 +147,62 @@ class Config:
 
 
 def load_config(path: str | Path) -> Config:
-    """Read and validate a TOML config file."""
+    """Read and validate a TOML config file, with the files it ``extends`` merged under it."""
     file = Path(path)
-    try:
-        text = file.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise ConfigError(f"config file {file} does not exist") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"config file {file}: cannot read: {exc}") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"config file {file}: invalid TOML: {exc}") from None
-    return config_from_dict(data, str(file), file.resolve().parent)
+    return config_from_dict(_composed(file, ()), str(file), file.resolve().parent)
+
+
+def _composed(file: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
+    """A config file's TOML over the files it extends, in order (later wins).
+    ``chain`` holds the files that extend this one, to report a cycle."""
+    data = read_toml(file, "config file")
+    extends = data.pop("extends", [])
+    if isinstance(extends, str):
+        extends = [extends]
+    if not isinstance(extends, list) or not all(isinstance(e, str) for e in extends):
+        raise ConfigError(f"{file}: extends must be a list of config files")
+    here = (*chain, file.resolve())
+    base: dict[str, Any] = {}
+    for name in extends:
+        other = file.parent / name
+        if other.resolve() in here:
+            cycle = [*here[here.index(other.resolve()) :], other.resolve()]
+            raise ConfigError(f"{file}: extends cycle: {' -> '.join(str(p) for p in cycle)}")
+        if not other.is_file():
+            raise ConfigError(f"{file}: extends {name!r}, but {other} does not exist")
+        base = _merged(base, _rebased(_composed(other, here), other.resolve().parent))
+    return _merged(base, data)
+
+
+def _merged(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    """``over`` deep-merged onto ``base``: tables merge key by key, any other
+    value (arrays of tables too) of ``over`` replaces the base's."""
+    out = dict(base)
+    for key, value in over.items():
+        old = out.get(key)
+        both = isinstance(old, Mapping) and isinstance(value, Mapping)
+        out[key] = _merged(old, value) if both else value  # type: ignore[arg-type]
+    return out
+
+
+def _rebased(data: dict[str, Any], folder: Path) -> dict[str, Any]:
+    """A base config's relative paths made absolute: each file's paths are
+    relative to that file, not to the one extending it."""
+
+    def at(path: Any) -> Any:
+        return str(folder / path) if isinstance(path, str) and not Path(path).is_absolute() else path
+
+    for section, key in _PATHS:
+        entries = data.get(section)
+        for entry in entries if isinstance(entries, list) else [entries]:
+            if isinstance(entry, dict) and key in entry:
+                value = entry[key]
+                entry[key] = [at(v) for v in value] if isinstance(value, list) else at(value)
+    return data
+
+
+# (section, key) of every path a config file holds
+_PATHS = (("inputs", "path"), ("output", "path"), ("plugins", "files"), ("compliance", "rules"))
 
 
 def read_toml(path: Path, what: str) -> dict[str, Any]:
@@ -237,6 +281,8 @@ def _output_options(output: Mapping[str, Any], source: str) -> dict[str, Any]:
 def config_from_dict(data: Mapping[str, Any], source: str, base_dir: Path) -> Config:
     """Validate parsed TOML (or the same structure built in Python)."""
     check_keys(data, _TOP_KEYS, "the config", source)
+    if "extends" in data:
+        raise ConfigError(f"{source}: extends names config files; it works in a config file only")
     inputs = []
     for n, raw in enumerate(table_list(data, "inputs", source), 1):
         where = f"inputs #{n}"

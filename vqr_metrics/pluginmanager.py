@@ -4,7 +4,8 @@ Plugins come from three places, each loaded on its own so a failure names
 the plugin at fault: the built-in ``DEFAULT_PLUGINS``, the entry-point group
 ``vqr_metrics`` (third-party distributions), and modules or files a config
 names.  Nothing is loaded at import time; tests build a manager with only
-the plugins they choose.
+the plugins they choose.  An operator shuts plugins out, unloaded, with
+``VQR_DISABLE_PLUGINS=a,b`` (a built-in also by its module's last name).
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ import importlib
 import importlib.metadata
 import importlib.util
 import inspect
+import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -25,8 +28,10 @@ import pluggy
 from . import hookspecs
 from .catalog import Catalog, Origin
 from .errors import PluginError, VqrError
+from .names import did_you_mean
 
 ENTRY_POINT_GROUP = "vqr_metrics"
+DISABLE_VARIABLE = "VQR_DISABLE_PLUGINS"
 BUILTIN_PACKAGE = "vqr_metrics_plugins"
 
 DEFAULT_PLUGINS: tuple[str, ...] = (
@@ -111,16 +116,30 @@ def make_plugin_manager(
     modules: Sequence[str] = (),
     files: Sequence[str | Path] = (),
     objects: Iterable[tuple[str, object]] = (),
+    disabled: Collection[str] | None = None,
 ) -> pluggy.PluginManager:
     """A fresh plugin manager with the chosen plugins registered and checked.
 
     ``objects`` are ``(name, plugin)`` pairs already in memory (tests, and
-    declarative TOML files turned into plugin objects).
+    declarative TOML files turned into plugin objects).  ``disabled`` names
+    plugins not to load (by default those of ``VQR_DISABLE_PLUGINS``); the
+    manager's ``vqr_disabled`` lists the ones skipped.
     """
     pm = _Manager(hookspecs.PROJECT)
     pm.add_hookspecs(hookspecs)
     infos: dict[str, PluginInfo] = {}
     pm.vqr_infos = infos  # type: ignore[attr-defined]
+    shut = disabled_plugins() if disabled is None else frozenset(disabled)
+    known: set[str] = set()
+    skipped: list[str] = []
+
+    def wanted(name: str) -> bool:
+        names = _names(name)
+        known.update(names)
+        if names & shut:
+            skipped.append(name)
+            return False
+        return True
 
     def add(name: str, plugin: object, source: str, dist: str | None, version: str | None) -> None:
         origin = Origin(name, dist, version)
@@ -141,31 +160,65 @@ def make_plugin_manager(
         infos[name] = PluginInfo(name, source, dist, version, hooks)
 
     for module_name in builtins:
-        add(
-            module_name,
-            _import(module_name, Origin(module_name)),
-            "builtin",
-            "vqr-metrics",
-            _version("vqr-metrics"),
-        )
+        if wanted(module_name):
+            with _naming_the_way_out(module_name):
+                add(
+                    module_name,
+                    _import(module_name, Origin(module_name)),
+                    "builtin",
+                    "vqr-metrics",
+                    _version("vqr-metrics"),
+                )
     if entry_points:
         for ep in sorted(importlib.metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+            if not wanted(ep.name):
+                continue
             dist = ep.dist.name if ep.dist else None
             version = ep.dist.version if ep.dist else None
             origin = Origin(ep.name, dist, version)
-            try:
-                plugin = ep.load()
-            except (Exception, SystemExit) as exc:  # a broken third-party plugin must not crash the run
-                raise PluginError(f"{origin}: failed to load {ep.value}: {_one_line(exc)}") from None
-            add(ep.name, plugin, "entry point", dist, version)
+            with _naming_the_way_out(ep.name, "or --no-entry-points "):
+                try:
+                    plugin = ep.load()
+                except (Exception, SystemExit) as exc:  # a broken third-party plugin must not crash the run
+                    raise PluginError(f"{origin}: failed to load {ep.value}: {_one_line(exc)}") from None
+                add(ep.name, plugin, "entry point", dist, version)
     for module_name in modules:
-        add(module_name, _import(module_name, Origin(module_name)), "config", None, None)
+        if wanted(module_name):
+            add(module_name, _import(module_name, Origin(module_name)), "config", None, None)
     for file in files:
-        path = Path(file)
-        add(str(path), _load_file(path), "config", None, None)
+        if wanted(str(Path(file))):
+            add(str(Path(file)), _load_file(Path(file)), "config", None, None)
     for name, plugin in objects:
-        add(name, plugin, "config", None, None)
+        if wanted(name):
+            add(name, plugin, "config", None, None)
+    if shut and not entry_points:  # naming an installed plugin is no mistake when none is loaded
+        known.update(ep.name for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP))
+    unknown = sorted(shut - known)
+    if unknown:
+        close = did_you_mean(unknown[0], known)
+        raise PluginError(f"{DISABLE_VARIABLE} names no plugin {unknown[0]!r}{close}")
+    pm.vqr_disabled = tuple(skipped)  # type: ignore[attr-defined]
     return pm
+
+
+def disabled_plugins() -> frozenset[str]:
+    """The plugin names ``VQR_DISABLE_PLUGINS=a,b`` shuts out."""
+    return frozenset(n.strip() for n in os.environ.get(DISABLE_VARIABLE, "").split(",") if n.strip())
+
+
+def _names(name: str) -> set[str]:
+    # a built-in answers to its module's last name too: VQR_DISABLE_PLUGINS=consistency
+    return {name, name.removeprefix(f"{BUILTIN_PACKAGE}.")}
+
+
+@contextmanager
+def _naming_the_way_out(name: str, also: str = "") -> Iterator[None]:
+    """A plugin that fails to load says how an operator can shut it out."""
+    try:
+        yield
+    except PluginError as exc:
+        short = name.removeprefix(f"{BUILTIN_PACKAGE}.")
+        raise PluginError(f"{exc} ({DISABLE_VARIABLE}={short} {also}shuts it out)") from None
 
 
 def plugin_infos(pm: pluggy.PluginManager) -> list[PluginInfo]:
@@ -193,12 +246,13 @@ def fill_catalog(catalog: Catalog, pm: pluggy.PluginManager, infos: dict[str, Pl
             info = infos.get(impl.plugin_name)
             origin = info.origin if info else Origin(impl.plugin_name)
             register = _register_for(catalog, kind, origin)
-            try:
-                impl.function(register=register)
-            except VqrError:
-                raise
-            except Exception as exc:
-                raise PluginError(f"{origin}: {hook_name} failed: {_one_line(exc)}") from None
+            with _naming_the_way_out(impl.plugin_name):
+                try:
+                    impl.function(register=register)
+                except VqrError:
+                    raise
+                except Exception as exc:
+                    raise PluginError(f"{origin}: {hook_name} failed: {_one_line(exc)}") from None
 
 
 def _register_for(catalog: Catalog, kind: str, origin: Origin) -> Callable[[object], None]:

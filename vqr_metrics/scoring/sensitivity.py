@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ScoringError
+from ..progress import steps
 from .data import Array, CardData
 from .results import number, whole
 from .spec import Methods, Node, Scorecard, Sensitivity
@@ -68,7 +69,7 @@ def analyse(card: Scorecard, data: CardData, methods: Methods, base: Scores) -> 
     rng = np.random.default_rng(spec.seed)
     ranks = np.full((spec.draws, data.size), np.nan)
     scores = np.full((spec.draws, data.size), np.nan)
-    for d in range(spec.draws):
+    for d in steps(range(spec.draws), f"{card.name}: Monte Carlo draws", "draw"):
         variant = Variant(
             normalize=_pick(rng, spec.normalize),
             aggregate=_pick(rng, spec.aggregate),
