@@ -114,7 +114,7 @@ def test_csv_output_is_long_with_bom_and_no_float_artefacts(tmp_path: Path) -> N
     text = str(render(run(_config(path)), "csv"))
     assert text.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(text[1:])))
-    values = {r["key"]: r["value"] for r in rows if r["record"] == "value" and r["derived"] == "false"}
+    values = {r["key"]: r["value"] for r in rows if r["record"] == "value" and r["derived"] == "否"}
     assert values == {"full_time_students": "0.015", "full_time_teachers": "0.1"}
 
 
