@@ -69,7 +69,8 @@ def register_checks(register: Callable[[Check], None]) -> None:
     Call ``register(Check(id, description, run, options))``.  ``run`` gets a
     :class:`~vqr_metrics.model.CheckContext` after all metrics are evaluated
     and yields :class:`~vqr_metrics.model.Finding` objects, or returns a
-    :class:`~vqr_metrics.findings.Findings` table built in bulk.
+    :class:`~vqr_metrics.findings.Findings` table built in bulk with the
+    toolkit :mod:`vqr_metrics.checks` (``findings_at``).
     """
 
 

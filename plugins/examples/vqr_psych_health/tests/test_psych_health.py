@@ -22,6 +22,10 @@ def test_ratio_and_check(vqr_config: ConfigBuilder) -> None:
     assert result.value("乙校", 2024, "students_per_psych_teacher") == 3000
     flagged = [f for f in result.findings if f.rule == "psych_teacher_staffing"]
     assert [(f.entity, f.actual) for f in flagged] == [("甲校", 4500)]
+    (finding,) = flagged
+    assert finding.message.startswith("甲校 2024: 心理健康教育教师生师比 4500:1 is above 4000:1")
+    assert finding.indicators == ("心理健康教育教师生师比", "全日制在校生人数", "心理健康教育专职教师数")
+    assert [(p.line, p.raw) for p in finding.provenance] == [(2, "9000"), (2, "2")]
 
 
 def test_limit_is_configurable(vqr_config: ConfigBuilder) -> None:

@@ -6,11 +6,13 @@ plain module-level function named like the hook.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import numpy as np
 
-from vqr_metrics.model import Check, CheckContext, Finding, Indicator, Metric
+from vqr_metrics.checks import findings_at, literal, number_option
+from vqr_metrics.findings import Findings
+from vqr_metrics.model import Check, CheckContext, Indicator, Metric
 
 # 教党〔2018〕41号: 专职心理健康教育教师按师生比不低于 1:4000 配备
 STUDENTS_PER_TEACHER_LIMIT = 4000.0
@@ -44,22 +46,23 @@ def register_metrics(register: Callable[[Metric], None]) -> None:
     )
 
 
-def _staffing(context: CheckContext) -> Iterator[Finding]:
+def _staffing(context: CheckContext) -> Findings:
+    # The toolkit finds nothing per row in Python: rows are chosen column-wise and
+    # become findings as columns, with each figure's source cells and conflict notes.
     ratio = context.dataset.column("students_per_psych_teacher")
-    limit = float(context.options["psych_students_per_teacher"])
-    for i in np.flatnonzero(ratio > limit):
-        entity, year = context.dataset.rows[int(i)]
-        yield Finding(
-            severity="warning",
-            rule="psych_teacher_staffing",
-            message=(f"心理健康教育教师生师比 {ratio[i]:.0f}:1 is above {limit:.0f}:1 ({SOURCE})"),
-            entity=entity,
-            year=year,
-            indicators=("心理健康教育教师生师比", "全日制在校生人数", "心理健康教育专职教师数"),
-            expected=limit,
-            actual=float(ratio[i]),
-            table="落实政策表",
-        )
+    limit = number_option(context, "psych_students_per_teacher", above=0)
+    rows = np.flatnonzero(ratio > limit)
+    return findings_at(
+        context,
+        rows,
+        severity="warning",
+        rule="psych_teacher_staffing",
+        message="心理健康教育教师生师比 {0:.0f}:1" + literal(f" is above {limit:.0f}:1 ({SOURCE})"),
+        args=(ratio[rows],),
+        keys=("students_per_psych_teacher", "full_time_students", "psych_teachers"),
+        expected=limit,
+        actual=ratio[rows],
+    )
 
 
 def register_checks(register: Callable[[Check], None]) -> None:
