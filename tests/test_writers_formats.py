@@ -122,7 +122,11 @@ def test_figures_have_sensible_precision() -> None:
 
 def test_sections_and_language() -> None:
     text = str(render(example(sections=("summary", "scores"), lang="en"), "table"))
-    assert list(blocks(text)) == ["Summary", "Scorecard: 学生发展指数"]
+    assert list(blocks(text)) == [
+        "Summary",
+        "Scorecard: 学生发展指数（高职）",
+        "Scorecard: 学生发展指数（中职）",
+    ]
     words = "cells read values derived cells with findings errors warnings info"
     assert blocks(text)["Summary"][0].split() == words.split()
     markdown = str(render(example(sections=("compliance",)), "markdown"))
@@ -248,10 +252,17 @@ def workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_the_workbook_has_its_sheets_with_frozen_chinese_headers(workbook: Path) -> None:
     book = openpyxl.load_workbook(workbook)
-    assert book.sheetnames == ["摘要", "数值", "派生指标", "发现", "计分卡_学生发展指数", "合规"]
-    assert {s.title: s.freeze_panes for s in book} == {
-        "摘要": "A2", "数值": "A2", "派生指标": "A2", "发现": "A2", "计分卡_学生发展指数": "A2", "合规": "A3",
-    }  # fmt: skip
+    cards = ["计分卡_学生发展指数（高职）", "计分卡_学生发展指数（中职）"]  # one card a level
+    assert book.sheetnames == ["摘要", "数值", "派生指标", "发现", *cards, "合规"]
+    frozen = {
+        "摘要": "A2",
+        "数值": "A2",
+        "派生指标": "A2",
+        "发现": "A2",
+        **dict.fromkeys(cards, "A2"),
+        "合规": "A3",
+    }
+    assert {s.title: s.freeze_panes for s in book} == frozen
     summary = {r[0]: r[1] for r in book["摘要"].iter_rows(min_row=2, values_only=True)}
     assert (summary["读取单元格"], summary["错误"], summary["规则：source_conflict"]) == (643, 14, 2)
     values = book["数值"]
@@ -281,9 +292,11 @@ def test_findings_sheet_filters_and_colours_by_severity(workbook: Path) -> None:
 
 def test_scorecard_sheet_is_ranked_and_compliance_is_a_coloured_matrix(workbook: Path) -> None:
     book = openpyxl.load_workbook(workbook)
-    card = [r for r in book["计分卡_学生发展指数"].iter_rows(min_row=2, values_only=True)]
-    assert [(r[0], r[1], r[2]) for r in card] == [(2022, 1, GAOZHI), (2023, 1, ZHONGZHI), (2023, 2, GAOZHI)]
-    assert card[1][3] == pytest.approx(97.44797894441794)
+    card = [r for r in book["计分卡_学生发展指数（高职）"].iter_rows(min_row=2, values_only=True)]
+    assert [(r[0], r[1], r[2]) for r in card] == [(2022, 1, GAOZHI), (2023, 1, GAOZHI)]
+    card = [r for r in book["计分卡_学生发展指数（中职）"].iter_rows(min_row=2, values_only=True)]
+    assert [(r[0], r[1], r[2]) for r in card] == [(2023, 1, ZHONGZHI)]  # never ranked against 高职
+    assert card[0][3] == pytest.approx(100.0)
     sheet = book["合规"]
     rules = [c.value for c in sheet[2]]
     assert rules[:2] == ["名称", "年份"] and rules.count("结论") == 3
@@ -314,7 +327,7 @@ def test_the_html_page_is_self_contained_and_escapes_text() -> None:
     assert page.startswith("<!DOCTYPE html>") and 'lang="zh-CN"' in page
     assert not re.search(r"<link|<img|\ssrc=|url\(|@import", page)
     assert set(re.findall(r"https?://[^\s\"'<]+", page)) == {"http://www.w3.org/2000/svg"}
-    assert page.count('<svg class="chart"') == 3  # 学生发展指数 in 2022 and 2023, and its trend
+    assert page.count('<svg class="chart"') == 4  # 高职 in 2022 and 2023 and its trend, 中职 in 2023
     assert page.count('<td class="pass">合格</td>') > 0 and '<td class="undecided">未能判定</td>' in page
     assert "&#x27;96?&#x27; is not a number" in page  # the seed's unparsable cell, escaped
 
