@@ -256,6 +256,7 @@ def test_progress_only_on_a_terminal(
     assert json.loads(capsys.readouterr().out)["scorecards"][0]["sensitivity"]["draws"] == 40
     bar = "测试指数: Monte Carlo draws"
     assert (f"{bar}:   0%|" in stderr.getvalue() and "/40 " in stderr.getvalue()) is terminal
+    assert ("inputs read:   0%|" in stderr.getvalue() and "0/1 " in stderr.getvalue()) is terminal
     stderr.truncate(0)
     assert cli.main([str(path), NO_EP, "-f", "json", "--no-progress"]) == 0
     assert bar not in stderr.getvalue()

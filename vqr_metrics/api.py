@@ -28,7 +28,10 @@ from .findings import FindingBuilder, Findings
 from .model import Finding, InputSpec, Provenance, Reader, ReadOutput, Writer
 from .names import did_you_mean
 from .pluginmanager import DEFAULT_PLUGINS, build_catalog, make_plugin_manager
+from .progress import steps
 from .result import Result, summarize
+from .statements import compare, empty_statements
+from .statements import counts as statement_counts
 from .values import collect_values
 
 
@@ -143,7 +146,7 @@ def run(
         raise ConfigError(f"{config.source}: no inputs: add an [[inputs]] table with a path, or pass data")
     catalog = prepare(config, plugin_manager)
     plan = scoring.prepare_scoring(config, catalog)
-    outputs = [read_input(spec, catalog) for spec in config.inputs]
+    outputs = [read_input(spec, catalog) for spec in steps(config.inputs, "inputs read", "file")]
     cells = sum(out.cells for out in outputs)
     figure_count = sum(out.figures.num_rows for out in outputs)
     findings = FindingBuilder()
