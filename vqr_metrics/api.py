@@ -30,8 +30,6 @@ from .names import did_you_mean
 from .pluginmanager import DEFAULT_PLUGINS, build_catalog, make_plugin_manager
 from .progress import steps
 from .result import Result, summarize
-from .statements import compare, empty_statements
-from .statements import counts as statement_counts
 from .values import collect_values
 
 
