@@ -31,7 +31,7 @@ table{border-collapse:collapse;margin:8px 0;font-size:13px}
 th,td{border:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top;white-space:nowrap}
 td.text{white-space:normal;min-width:24em;max-width:48em}
 .scroll{max-height:520px;overflow:auto;display:inline-block}
-th{background:#d9e1f2}td.n{text-align:right}
+th{background:#d9e1f2;white-space:normal;min-width:3em}td.n{text-align:right}
 tr.error td{background:#ffc7ce}tr.warning td{background:#ffeb9c}tr.info td{background:#ddebf7}
 td.pass{background:#c6efce}td.fail{background:#ffc7ce}td.undecided{background:#ededed}
 .filters{margin:8px 0}.filters input{width:24em}
