@@ -46,9 +46,6 @@ class Wide:
         unit = self.units[j]
         return f"{self.labels[j]}{open_}{unit}{close}" if unit else self.labels[j]
 
-    def years(self) -> list[int]:
-        return sorted(set(np.unique(self.year).tolist()))
-
 
 def wide(result: Result, derived: bool) -> Wide:
     """The input values (``derived=False``) or the derived metrics, wide."""
