@@ -21,6 +21,7 @@ from vqr_metrics.result import Result, finding_records
 from ._labels import STATUS_ZH, colon, output_options, summary_rows, text, word
 from ._svg import bar_chart, line_chart
 from ._wide import natural
+from .narrative import result_sections
 from .writers import _fmt
 
 _STYLE = """
@@ -167,6 +168,8 @@ def html_document(result: Result) -> str:
         body.append(_summary(result, lang))
     if "findings" in sections:
         body.append(_findings(result, lang))
+        for title, headers, rows in result_sections(result):
+            body.append(f"<h2>{escape(title)}</h2>" + _table(headers, [_tr(row) for row in rows]))
     if "scores" in sections:
         body += [_scorecard(card.to_record(), lang) for card in result.scorecards]
     if "compliance" in sections:

@@ -13,14 +13,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import attrs
+
 from vqr_metrics.catalog import Catalog
 from vqr_metrics.collect import Collector
 from vqr_metrics.model import InputSpec, Reader, ReadOutput
 from vqr_metrics.textio import read_text
 
+from ._prose_match import match_phrases
 from ._read_rules import require_content, school_level, warn_if_nothing_read
+from ._report_contents import missing_table_findings
 from ._report_layout import parse_layout, read_head, text_lines
 from ._report_match import Defaults, TableReader
+from ._report_prose import report_phrases
 
 
 def read_report(spec: InputSpec, catalog: Catalog) -> ReadOutput:
@@ -40,13 +45,19 @@ def read_report(spec: InputSpec, catalog: Catalog) -> ReadOutput:
     collect = Collector(catalog, spec)
     if cut is not None:  # a report cut off mid-character: read up to the cut, and say so
         collect.note(cut)
-    TableReader(catalog, collect, defaults).read(parse_layout(lines))
+    layout = parse_layout(lines)
+    TableReader(catalog, collect, defaults).read(layout)
+    for finding in missing_table_findings(lines, layout, spec.path):
+        collect.note(finding)
     warn_if_nothing_read(collect, "no known table with figures (captioned 表 N … or 附表 N：…)")
     for entity in collect.figure_entities() | set(collect.entities):
         level = spec.level or head.level or school_level(entity)
         if level:
             collect.entities.setdefault(entity, {})["level"] = level
-    return collect.output()
+    speaker = spec.entity or (layout.names[0].entity if layout.names else head.entity)
+    phrases = report_phrases(lines, layout)
+    statements = match_phrases(phrases, catalog, speaker, spec.year or head.year, spec.path)
+    return attrs.evolve(collect.output(), statements=statements)
 
 
 def sniff(head: bytes) -> bool:

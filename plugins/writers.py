@@ -41,6 +41,7 @@ from vqr_metrics.result import Result
 
 from ._labels import colon, output_options, summary_rows, text, word
 from ._wide import natural as _natural
+from .narrative import narrative_sections
 
 Section = tuple[str, list[str], list[list[str]]]
 
@@ -138,6 +139,7 @@ def _sections(result: Result, lang: str | None = None, parts: Sequence[str] | No
         )
     if "findings" in wanted:
         out += _finding_sections(records["findings"], lang)
+        out += narrative_sections(records["findings"])
     if "values" in wanted:
         inputs = [v for v in records["values"] if not v["derived"]]
         out += _value_sections(text("Values", lang), inputs, lang) if inputs else []

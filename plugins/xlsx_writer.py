@@ -28,6 +28,7 @@ from vqr_metrics.result import Result, finding_records
 from ._labels import STATUS_ZH, summary_rows, text, word
 from ._outcells import guard, rounded
 from ._wide import Wide, natural, wide
+from .narrative import result_sections
 
 SEVERITY_FILL = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
 STATUS_FILL = {"合格": "C6EFCE", "不合格": "FFC7CE", "未能判定": "EDEDED"}
@@ -240,6 +241,11 @@ def write_xlsx(result: Result, out: IO[bytes]) -> None:
     _wide_sheet(book, "数值", wide(result, derived=False))
     _wide_sheet(book, "派生指标", wide(result, derived=True))
     _findings(book, result)
+    for title, headers, rows in result_sections(result):
+        widths = [min(_MAX_WIDTH, shown_width([h, *(r[i] for r in rows)])) for i, h in enumerate(headers)]
+        ws = book.sheet(title, [headers], widths)
+        for row in rows:
+            ws.append([book.cell(ws, value) for value in row])
     for card in result.scorecards:
         _scorecard(book, card.to_record())
     _compliance(book, [block.to_record() for block in result.compliance])

@@ -30,6 +30,8 @@ from .names import did_you_mean
 from .pluginmanager import DEFAULT_PLUGINS, build_catalog, make_plugin_manager
 from .progress import steps
 from .result import Result, summarize
+from .statements import compare, empty_statements
+from .statements import counts as statement_counts
 from .values import collect_values
 
 
@@ -152,20 +154,23 @@ def run(
         findings.extend(out.findings)
     attributes = _attributes(config.inputs, outputs)
     figures = pa.concat_tables([out.figures for out in outputs]) if outputs else ()
+    statements = pa.concat_tables([out.statements for out in outputs]) if outputs else empty_statements()
     outputs.clear()  # from here on the dataset holds what the figures said
     dataset, merge_findings = build_dataset(figures, catalog, attributes)
     del figures
+    dataset.statements = statements
     findings.extend(merge_findings)
     findings.extend(evaluate_metrics(dataset, catalog))
     try:
         findings.extend(run_checks(dataset, catalog, config.checks, config.disabled_checks))
     except ConfigError as exc:  # a check rejecting the value of its option
         raise ConfigError(f"{config.source}: {exc}") from None
+    prose = statement_counts(compare(statements, dataset))  # before scorecards impute values
     outcome = plan.run(dataset)
     findings.extend(outcome.findings)
     values = collect_values(dataset, catalog)
     found = findings.build()
-    summary = summarize([spec.path for spec in config.inputs], cells, figure_count, values, found)
+    summary = summarize([spec.path for spec in config.inputs], cells, figure_count, values, found, prose)
     return Result(
         values=values,
         findings=found,
@@ -328,11 +333,15 @@ def _as_one_entity(out: ReadOutput, spec: InputSpec) -> ReadOutput:
     findings = FindingBuilder()
     findings.extend(Findings(table.set_column(column, "entity", entity)))
     findings.extend(notes)
+    statements = out.statements.set_column(
+        0, "entity", pa.array([spec.entity] * out.statements.num_rows, pa.string())
+    )
     return attrs.evolve(
         out,
         figures=figures,
         findings=findings.build(),
         entities={spec.entity: merged} if out.entities else {},
+        statements=statements,
     )
 
 

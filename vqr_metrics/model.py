@@ -68,6 +68,12 @@ def _findings(items: Any) -> Any:
     return Findings.of(items)
 
 
+def _statements(items: Any) -> Any:
+    from .statements import as_statements
+
+    return as_statements(items)
+
+
 def _years_ok(since: int | None, until: int | None, year: int) -> bool:
     return (since is None or year >= since) and (until is None or year <= until)
 
@@ -233,12 +239,15 @@ class ReadOutput:
 
     ``figures`` is an Arrow table in the :data:`vqr_metrics.arrow.FIGURES`
     layout (:class:`Figure` objects are converted to it); ``findings`` a
-    :class:`vqr_metrics.findings.Findings` table (objects are converted too)."""
+    :class:`vqr_metrics.findings.Findings` table (objects are converted too);
+    ``statements`` what the input's prose says, a table in the
+    :data:`vqr_metrics.statements.STATEMENTS` layout (readers of prose only)."""
 
     figures: pa.Table = attrs.field(default=(), converter=_figures)
     findings: Findings = attrs.field(default=(), converter=_findings)  # type: ignore[assignment]
     cells: int = 0
     entities: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict)
+    statements: pa.Table = attrs.field(default=(), converter=_statements)
 
 
 @attrs.frozen
@@ -277,6 +286,12 @@ class CheckContext:
     dataset: Dataset
     catalog: Catalog
     options: Mapping[str, Any]
+
+    @property
+    def statements(self) -> pa.Table:
+        """What the inputs' prose says (:data:`vqr_metrics.statements.STATEMENTS`);
+        :func:`vqr_metrics.statements.compare` lines it up with the dataset."""
+        return self.dataset.statements
 
 
 @attrs.frozen

@@ -61,6 +61,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     f"{BUILTIN_PACKAGE}.core_funding",
     f"{BUILTIN_PACKAGE}.core_research",
     f"{BUILTIN_PACKAGE}.consistency",
+    f"{BUILTIN_PACKAGE}.narrative",
 )
 
 # hook name -> the kind of object its register callback takes

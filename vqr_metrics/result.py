@@ -81,6 +81,8 @@ class Summary:
     derived: int
     findings: Mapping[str, int]
     rules: Mapping[str, int]
+    # Statements of the prose: read, matched, agreeing, disagreeing, without_figure, unmatched.
+    statements: Mapping[str, int] = attrs.field(factory=dict)
 
     def to_record(self) -> dict[str, Any]:
         return {
@@ -92,10 +94,18 @@ class Summary:
             "derived_values": self.derived,
             "findings": dict(self.findings),
             "findings_by_rule": dict(self.rules),
+            "statements": dict(self.statements),
         }
 
 
-def summarize(inputs: Sequence[str], cells: int, figures: int, values: Values, findings: Findings) -> Summary:
+def summarize(
+    inputs: Sequence[str],
+    cells: int,
+    figures: int,
+    values: Values,
+    findings: Findings,
+    statements: Mapping[str, int] | None = None,
+) -> Summary:
     severities = findings.count("severity")
     derived = values.derived_count()
     return Summary(
@@ -107,6 +117,7 @@ def summarize(inputs: Sequence[str], cells: int, figures: int, values: Values, f
         derived=derived,
         findings={s: severities.get(s, 0) for s in ("error", "warning", "info")},
         rules=dict(sorted(findings.count("rule").items())),
+        statements=dict(statements or {}),
     )
 
 

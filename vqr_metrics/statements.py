@@ -104,8 +104,8 @@ def compare(statements: pa.Table, dataset: Dataset) -> pa.Table:
             sourced[at] = taken + np.arange(at.size)
             taken += at.size
             sources.append(nearest)
-        tolerance[at] = np.maximum(text_step[at], step) + _EPSILON
-        agree = np.abs(values[at] - table_value[at]) <= tolerance[at]
+        tolerance[at] = np.maximum(text_step[at], step)
+        agree = np.abs(values[at] - table_value[at]) <= tolerance[at] + _EPSILON
         status[at] = np.where(agree, STATUSES.index("agree"), STATUSES.index("disagree"))
     where = pa.array(np.maximum(sourced, 0), mask=sourced < 0)
     found = pa.concat_tables(sources) if sources else None
