@@ -30,7 +30,8 @@ class Parser(argparse.ArgumentParser):
     did-you-mean for a mistyped flag or choice, never the usage block."""
 
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{self.prog}: {message}{self._suggestion(message)} (see {self.prog} --help)")
+        where = "" if self.prog == PROG else f"{self.prog}: "  # a subcommand says which
+        raise UsageError(f"{where}{message}{self._suggestion(message)} (see {self.prog} --help)")
 
     def _suggestion(self, message: str) -> str:
         unknown = re.match(r"unrecognized arguments: (.*)", message)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
+from . import COMMANDS
 from .parsing import PROG, Parser, UsageError, parser
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ def run_parser() -> Parser:
         "Compute, check and score vocational-education quality report tables (职业教育质量年度报告).",
         RUN_EXAMPLES,
     )
+    made.usage = f"{PROG} [options] CONFIG\n       {PROG} {{{','.join(COMMANDS)}}} [--help] ..."
     made.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     made.add_argument("config", help="the TOML config file")
     made.add_argument(
