@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from vqr_metrics.result import Result
+from vqr_metrics.values import VALUES
 
 # The headers a wide input reads as the row's school attributes.
 ATTRIBUTE_HEADERS = {"level": "层次", "type": "类型"}
@@ -50,7 +51,9 @@ class Wide:
 def wide(result: Result, derived: bool) -> Wide:
     """The input values (``derived=False``) or the derived metrics, wide."""
     columns = ["entity", "year", "key", "label", "unit", "value", "derived", "imputed"]
-    table = result.values.to_arrow().select(columns)
+    # batch by batch, so the provenance lists are never held for the whole result
+    parts = [pa.Table.from_batches([batch]).select(columns) for batch in result.values.batches()]
+    table = pa.concat_tables(parts) if parts else VALUES.empty_table().select(columns)
     table = table.filter(pc.and_(pc.equal(table["derived"], derived), pc.invert(table["imputed"])))
     entity = pc.dictionary_encode(pc.cast(table["entity"], pa.string()).combine_chunks())
     names = entity.dictionary.to_pylist()
