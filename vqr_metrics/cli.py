@@ -48,7 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as exc:  # a bug, still one line unless asked for more
         if debug:
-            raise
+            traceback.print_exc()
         text = " ".join(str(exc).split()) or type(exc).__name__
         print(f"{PROG}: internal error: {type(exc).__name__}: {text} (--debug shows where)", file=sys.stderr)
         return 2

@@ -134,8 +134,8 @@ class Session:
         s = result.summary
         counts = ", ".join(f"{s.findings.get(k, 0)} {k}" for k in SEVERITY_ORDER)
         self.note(
-            f"read {len(s.inputs)} inputs: {s.cells} cells, {s.figures} figures; "
-            f"{s.values} values, {s.derived} derived; findings: {counts}",
+            f"read {len(s.inputs)} input{'s' if len(s.inputs) != 1 else ''}: {s.cells} cells, "
+            f"{s.figures} figures; {s.values} values, {s.derived} derived; findings: {counts}",
             level=1,
         )
         return result
