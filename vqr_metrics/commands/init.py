@@ -49,7 +49,7 @@ class Found:
     reader: str = ""
     entities: tuple[str, ...] = ()
     years: tuple[int, ...] = ()
-    levels: tuple[str, ...] = ()
+    levels: tuple[str, ...] = ()  # "" for entities whose level the file does not say
     types: tuple[str, ...] = ()
     keys: frozenset[str] = frozenset()
     problem: str = ""
@@ -113,7 +113,7 @@ def _read(path: Path, catalog: Catalog) -> Found:
         reader,
         entities=tuple(entities),
         years=tuple(sorted(pc.unique(out.figures["year"]).to_pylist(), reverse=True)),
-        levels=tuple(sorted({a["level"] for a in attributes if "level" in a})),
+        levels=tuple(sorted({a.get("level", "") for a in attributes})),
         types=tuple(sorted({a["type"] for a in attributes if "type" in a})),
         keys=frozenset(catalog.canonical(k) for k in distinct(out.figures["key"])),
     )
@@ -170,8 +170,8 @@ def render(found: Iterable[Found], catalog: Catalog, folder: Path) -> str:
         f"# checks: {', '.join(sorted(catalog.items['check']))}",
         _line("disable", ["yoy_jump"], "check ids to switch off", False),
     ]
-    levels = sorted({level for item in found for level in item.levels})
-    unknown: set[str] = set().union(*(i.keys for i in found if not i.levels))
+    levels = sorted({level for item in found for level in item.levels if level})
+    unknown: set[str] = set().union(*(i.keys for i in found if "" in i.levels))
     for level in LEVELS:  # one card a level: no ranking mixes 高职 and 中职
         keys: set[str] = set().union(*(i.keys for i in found if level in i.levels))
         if keys or unknown:
@@ -192,10 +192,13 @@ def _input(item: Found, readers: str) -> list[str]:
     )
     years = ", ".join(map(str, item.years))
     lines.append(_line("year", item.years[0], f"the file holds {years}; sets the year of 值 columns", False))
-    if len(item.levels) == 1:
+    if len(item.levels) == 1 and item.levels[0]:
         lines.append(_line("level", item.levels[0], "read from the file"))
     else:
-        say = "the file does not say" if not item.levels else f"the file holds {', '.join(item.levels)}"
+        named = ", ".join(
+            level or "entities without one" for level in item.levels if level or len(item.levels) > 1
+        )
+        say = f"the file holds {named}" if named else "the file does not say"
         lines.append(_line("level", "高职", f"高职 | 中职: {say}; the rules of its level judge it", False))
     if len(item.types) == 1:
         lines.append(_line("type", item.types[0], "read from the file"))
