@@ -11,7 +11,9 @@ numbers (〔2023〕28 号) are not figures.  This module knows no indicator.
 
 from __future__ import annotations
 
+import bisect
 import re
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 
 import attrs
@@ -30,7 +32,8 @@ _PARAGRAPH_END = "。！？!?"
 _SENTENCE = re.compile(r"[^。！？!?；;]+[。！？!?；;]?")
 # The year a sentence speaks of, when it opens with one (2023 年，… / 2023年订单培养…).
 _SENTENCE_YEAR = re.compile(r"^\s*(?:在|截至|截止)?\s*((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
-_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
+# A figure: at most 15 digits before the point and 10 after (a longer run is no figure).
+_NUMBER = re.compile(r"(?<![\d.])\d{1,15}(?:\.\d{1,10})?(?![\d.])")
 # Measure words and units, longest first; 余/多 (1100 余人) may come first.
 _UNIT = re.compile(
     r"\s*(?:[(（]\s*(?P<bracketed>[^()（）\d]{1,8}?)\s*[)）]|(?P<ratio>[:：]\s*1(?![\d.]))|(?P<word>%"
@@ -66,12 +69,8 @@ class Paragraph:
     section: str
 
     def line_at(self, offset: int) -> int:
-        line = self.starts[0][1]
-        for start, number in self.starts:
-            if start > offset:
-                break
-            line = number
-        return line
+        at = bisect.bisect_right(self.starts, (offset, sys.maxsize)) - 1
+        return self.starts[max(at, 0)][1]
 
 
 # Full-width digits and signs, read as ASCII; the prose keeps its own punctuation.

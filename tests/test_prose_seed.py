@@ -211,3 +211,15 @@ def test_html_and_xlsx_have_the_section_too(result: Result, tmp_path: Path) -> N
     rows = list(openpyxl.load_workbook(path)["正文与表格不一致"].iter_rows(values_only=True))
     assert rows[0][:3] == ("指标", "entity", "year")
     assert sorted((r[0], r[4]) for r in rows[1:]) == sorted((c[2], str(c[1])) for c in CONFLICTS)
+
+
+def test_an_input_entity_is_the_entity_of_its_statements() -> None:
+    config = Config.build(
+        [{"path": str(SEEDS / ZHONGZHI), "entity": "甲市"}], plugins={"entry_points": False}
+    )
+    renamed = run(config)
+    conflicts = [f for f in renamed.findings if f.rule == "narrative_conflict"]
+    assert [(f.entity, f.indicators[0]) for f in conflicts] == [
+        ("甲市", "毕业生满意度调查人次"),
+        ("甲市", "应届毕业生满意度调查人次"),
+    ]
