@@ -2,15 +2,15 @@
 
 The CSV and the Parquet file hold one long table whose ``record`` column says
 what a row is; :data:`COLUMNS` lists the columns, and the list below which
-record fills which.  The CSV is UTF-8
-with a byte order mark (Excel needs it to read UTF-8), its numbers spelt shortest
-to 15 significant digits (``0.015``, never ``0.015000000000000001``), its flags
-是/否, its text cells Excel-safe (:mod:`._outcells`) and its ``where`` paths
-relative to the config's folder; ``[output] layout = "wide"`` (``--layout
-wide``) writes entity-year rows × indicator columns instead (:func:`write_wide_csv`).  In Parquet, ``year`` is
-an integer, ``value`` a float, the flags booleans, and ``provenance`` the list of
-sources as structs, so the file reads straight into pandas, polars, DuckDB or
-Spark, and back in as an input.  JSON is ``Result.to_records()`` written record
+record fills which.  The CSV is UTF-8 with a byte order mark (Excel needs it
+to read UTF-8), its numbers spelt shortest to 15 significant digits
+(``0.015``, never ``0.015000000000000001``), its flags 是/否, its text cells
+Excel-safe (:mod:`._outcells`) and its ``where`` paths relative to the
+config's folder; ``[output] layout = "wide"`` (``--layout wide``) writes
+entity-year rows × indicator columns instead (:func:`write_wide_csv`).  In
+Parquet, ``year`` is an integer, ``value`` a float, the flags booleans, and
+``provenance`` the list of sources as structs, so the file reads straight
+into pandas, polars, DuckDB or Spark, and back in as an input.  JSON is ``Result.to_records()`` written record
 by record, never held as one document.
 
 The ``record`` column says what a row is and which other columns it fills:
