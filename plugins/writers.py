@@ -54,9 +54,9 @@ def _fmt(x: Any) -> str:
     if isinstance(x, float):
         if abs(x) >= 1e15:
             return f"{x:g}"
-        text = f"{x:.2f}" if abs(x) >= 1 else f"{x:.4f}"
-        text = text.rstrip("0").rstrip(".") if "." in text else text
-        return "0" if text == "-0" else text
+        shown = f"{x:.2f}" if abs(x) >= 1 else f"{x:.4f}"
+        shown = shown.rstrip("0").rstrip(".") if "." in shown else shown
+        return "0" if shown == "-0" else shown
     return str(x)
 
 
