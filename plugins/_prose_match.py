@@ -35,6 +35,8 @@ _TOTAL = re.compile(r"总(数|面积)$")
 # What a name cut short of its measure word may end in (教职工 → 教职工总数).
 _COUNT_ENDINGS = ("数", "人数", "总数")
 _MEASURED = re.compile(r"(?:数|率|额|量|值|比|比例|面积|收入|经费|时间|人次)$")
+# Scale words a unit may open with, and what they multiply by.
+_SCALES = {"万": 1e4, "亿": 1e8}
 # A name shorter than this is never looked up on its own (其中, 全区, 新增).
 _MIN_NAME = 3
 
@@ -166,14 +168,24 @@ def _shared(label: str, context: str) -> int:
 
 
 def _factor(catalog: Catalog, key: str, printed: str) -> float | None:
-    """What the printed figure is multiplied by to be in the key's unit; None
-    when its unit cannot be the key's (a percentage for a count)."""
+    """What the printed figure is multiplied by to be in the key's unit: a
+    known conversion, or a scale word (10.4 万人次 for 人次); 1 for measure
+    words alike in kind (4371 人 for 人次, 12 项 for 个); None when the unit
+    cannot be the key's (a percentage for a count, 万元 for 人)."""
     wanted = catalog.get(key).unit
     if not printed or not wanted:
         return 1.0
     factor = unit_factor(printed, wanted)
     if factor is not None:
         return factor
-    percent = {normalize_unit(printed) == "%", normalize_unit(wanted) == "%"}
-    ratio = {normalize_unit(printed).startswith(":"), normalize_unit(wanted).startswith(":")}
+    given, want = normalize_unit(printed), normalize_unit(wanted)
+    for scale, times in _SCALES.items():
+        if given == scale + want:
+            return times
+        if want == scale + given:
+            return 1 / times
+    if given[:1] in _SCALES or want[:1] in _SCALES:
+        return None
+    percent = {given == "%", want == "%"}
+    ratio = {given.startswith(":"), want.startswith(":")}
     return None if len(percent) > 1 or len(ratio) > 1 else 1.0

@@ -25,6 +25,11 @@ from vqr_metrics.statements import compare
 # The section of the table and markdown outputs.
 TITLE = "正文与表格不一致"
 HEADERS = ["指标", "entity", "year", "正文", "正文行", "表格", "表格行", "句子"]
+# What an unchecked phrase is, by whether it names an indicator at all.
+_KINDS = {
+    True: "numeric phrases of the prose name no indicator",
+    False: "name an indicator no table gives for that entity and year",
+}
 # How much of a sentence a message quotes, and how many lines it lists.
 _QUOTE = 120
 _LINES = 10
@@ -77,23 +82,43 @@ def _conflict(context: CheckContext, r: Mapping[str, Any]) -> Finding:
     )
 
 
-def _lines(numbers: Sequence[int]) -> str:
-    shown = ", ".join(str(n) for n in numbers[:_LINES])
-    return f"line{'s' if len(numbers) > 1 else ''} {shown}{', …' if len(numbers) > _LINES else ''}"
+def _lines(lines: Sequence[int]) -> str:
+    """``lines 169, 183, …``: the first ``_LINES`` of them."""
+    shown = ", ".join(str(n) for n in lines[:_LINES])
+    return f"line{'s' if len(lines) > 1 else ''} {shown}{', …' if len(lines) > _LINES else ''}"
 
 
-def _unchecked(file: str, unmatched: Sequence[int], absent: Sequence[int]) -> Finding:
-    parts = []
-    if unmatched:
-        parts.append(f"{len(unmatched)} numeric phrases of the prose name no indicator ({_lines(unmatched)})")
-    if absent:
-        parts.append(f"{len(absent)} name one no table gives for that year ({_lines(absent)})")
-    return Finding(
-        "info",
-        "narrative_unchecked",
-        f"{file.rsplit('/', 1)[-1]}: {'; '.join(parts)}; not compared with the tables",
-        provenance=(Provenance(file, (unmatched or absent)[0], "", "正文"),),
-    )
+def _unchecked(compared: pa.Table) -> Iterator[Finding]:
+    """One info finding per file: how many phrases name no indicator, or one
+    no table gives for that year, and on which lines (grouped column-wise)."""
+    status = compared["status"].cast(pa.string())
+    rest = pa.table(
+        {"file": compared["file"], "line": compared["line"], "unmatched": pc.equal(status, "unmatched")}
+    ).filter(pc.is_in(status, pa.array(["unmatched", "no_figure"])))
+    group = ["file", "unmatched"]
+    counted = rest.group_by(group, use_threads=False).aggregate([("line", "count")])
+    distinct = rest.group_by([*group, "line"], use_threads=False).aggregate([]).sort_by("line")
+    listed = distinct.group_by(group, use_threads=False).aggregate([("line", "list")])
+    lines = {(r["file"], r["unmatched"]): r["line_list"] for r in listed.to_pylist()}
+    found: dict[str, dict[bool, tuple[int, list[int]]]] = {}
+    for r in counted.to_pylist():
+        found.setdefault(r["file"], {})[r["unmatched"]] = (
+            r["line_count"],
+            lines[(r["file"], r["unmatched"])],
+        )
+    for file, kinds in sorted(found.items()):
+        parts = []
+        for unmatched in (True, False):
+            if unmatched in kinds:
+                count, at = kinds[unmatched]
+                parts.append(f"{count} {_KINDS[unmatched]} ({_lines(at)})")
+        first = min(at[0] for _, at in kinds.values())
+        yield Finding(
+            "info",
+            "narrative_unchecked",
+            f"{file.rsplit('/', 1)[-1]}: {'; '.join(parts)}; not compared with the tables",
+            provenance=(Provenance(file, first, "", "正文"),),
+        )
 
 
 def check_narrative(context: CheckContext) -> Iterator[Finding]:
@@ -102,15 +127,7 @@ def check_narrative(context: CheckContext) -> Iterator[Finding]:
     status = compared["status"].cast(pa.string())
     for r in compared.filter(pc.equal(status, "disagree")).to_pylist():
         yield _conflict(context, r)
-    rest = compared.filter(pc.is_in(status, pa.array(["unmatched", "no_figure"]))).select(
-        ["file", "line", "status"]
-    )
-    by_file: dict[str, tuple[list[int], list[int]]] = {}
-    for file, line, state in zip(*(rest[c].to_pylist() for c in rest.column_names), strict=True):
-        unmatched, absent = by_file.setdefault(file, ([], []))
-        (unmatched if state == "unmatched" else absent).append(line)
-    for file, (unmatched, absent) in by_file.items():
-        yield _unchecked(file, unmatched, absent)
+    yield from _unchecked(compared)
 
 
 def narrative_sections(findings: Iterable[Mapping[str, Any]]) -> list[tuple[str, list[str], list[list[str]]]]:
