@@ -64,6 +64,8 @@ class Phrase:
 
 @attrs.frozen
 class Paragraph:
+    """A paragraph's text (its lines joined), where each line starts, its heading."""
+
     text: str
     starts: tuple[tuple[int, int], ...]  # (offset in text, line number) of each joined line
     section: str
@@ -82,6 +84,7 @@ def _ascii_figures(text: str) -> str:
 
 
 def is_heading(text: str) -> bool:
+    """A short numbered line without a full stop: 3.1.1 专业建设稳步提升."""
     return len(text) <= _HEADING_MAX and "。" not in text and bool(_HEADING.match(text))
 
 
@@ -100,23 +103,23 @@ def paragraphs(lines: Iterable[SourceLine]) -> Iterator[Paragraph]:
     """Paragraphs under their headings; a line that does not end a sentence
     goes on in the next prose line (a page break or a line break in a PDF copy)."""
     section = ""
-    text, starts = "", []  # type: tuple[str, list[tuple[int, int]]]
+    parts: list[str] = []
+    starts: list[tuple[int, int]] = []
+    length = 0
     for line in lines:
         content = _ascii_figures(line.text).strip()
-        if is_heading(content) or _FIGURE_CAPTION.match(content):
-            if text:
-                yield Paragraph(text, tuple(starts), section)
-            text, starts = "", []
-            if is_heading(content):
-                section = content
-            continue
-        starts.append((len(text), line.number))
-        text += content
-        if content.endswith(tuple(_PARAGRAPH_END)):
-            yield Paragraph(text, tuple(starts), section)
-            text, starts = "", []
-    if text:
-        yield Paragraph(text, tuple(starts), section)
+        heading = is_heading(content)
+        ends = content.endswith(tuple(_PARAGRAPH_END))
+        if not heading and not _FIGURE_CAPTION.match(content):
+            starts.append((length, line.number))
+            parts.append(content)
+            length += len(content)
+        if parts and (ends or heading or _FIGURE_CAPTION.match(content)):
+            yield Paragraph("".join(parts), tuple(starts), section)
+            parts, starts, length = [], [], 0
+        section = content if heading else section
+    if parts:
+        yield Paragraph("".join(parts), tuple(starts), section)
 
 
 def phrases(paragraph: Paragraph, index: int) -> Iterator[Phrase]:
@@ -129,8 +132,9 @@ def phrases(paragraph: Paragraph, index: int) -> Iterator[Phrase]:
         for number in _NUMBER.finditer(sentence):
             unit_match = _UNIT.match(sentence, number.end())
             assert unit_match is not None  # every part of it is optional
-            unit = unit_match["bracketed"] or ("%" if unit_match["word"] == "%" else unit_match["word"] or "")
-            unit = ":1" if unit_match["ratio"] else unit.strip()
+            unit = (
+                ":1" if unit_match["ratio"] else (unit_match["bracketed"] or unit_match["word"] or "").strip()
+            )
             before = sentence[boundary : number.start()]
             boundary = unit_match.end()
             if _figure_excluded(sentence, number.start(), number.end(), unit):
