@@ -22,7 +22,7 @@ _ZH = {
     "seed": "种子",
     "entities": "单位",
     "of": "共",
-    "marks": "（* 为计分卡补值；! 依据两处印数不一致的数字）",
+    "marks": "（* 为计分卡补值；! 依据两处印数不一致的数字；? 可疑：带有错误，或由带错误的数字算得）",
     "cells read": "读取单元格",
     "values": "数值",
     "derived": "派生值",
@@ -66,7 +66,10 @@ _ZH = {
     "filter": "筛选",
     "all": "全部",
 }
-_EN_MARKS = " (* imputed by a scorecard; ! rests on a figure two sources print differently)"
+_EN_MARKS = (
+    " (* imputed by a scorecard; ! rests on a figure two sources print differently;"
+    " ? suspect: carries an error or is computed from one)"
+)
 # What each status and severity is called where people read it.
 _WORDS_ZH = {
     "pass": "合格",

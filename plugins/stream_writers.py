@@ -19,7 +19,8 @@ The ``record`` column says what a row is and which other columns it fills:
 - ``value``: ``entity``, ``year``, ``key``, ``name`` (as printed, shared by
   rows of several tables), ``label`` (the name as the other outputs show it,
   qualified by its unit, parent or table when several rows print it),
-  ``unit``, ``value``, ``derived``, ``imputed``, ``conflicted``, ``where``
+  ``unit``, ``value``, ``derived``, ``imputed``, ``conflicted``, ``suspect``
+  (carries an error-level finding or is computed from one), ``where``
   (file:line of each source).
 - ``finding``: ``entity``, ``year``, ``name`` (the indicators, `` / ``-joined),
   ``severity``, ``rule``, ``message``, ``where``.
@@ -30,7 +31,7 @@ The ``record`` column says what a row is and which other columns it fills:
   the total).
 - ``contribution``: one per scorecard, entity, year and indicator:
   ``scorecard``, ``entity``, ``year``, ``name`` (the indicator's label),
-  ``key`` (the metric used), ``value`` (raw), ``status`` (reported, imputed,
+  ``key`` (the metric used), ``value`` (raw), ``status`` (reported, imputed, suspect,
   missing), ``normalized``, ``weight`` (effective, in the total),
   ``contribution`` (to the score; they add up to it).
 - ``sensitivity``: ``scorecard``, ``entity``, ``year``, ``value`` and
@@ -90,6 +91,7 @@ COLUMNS = (
     "rank",
     "imputed",
     "conflicted",
+    "suspect",
     "coverage",
     "status",
     "normalized",
@@ -122,6 +124,7 @@ _TYPED = {
     "derived": pa.bool_(),
     "imputed": pa.bool_(),
     "conflicted": pa.bool_(),
+    "suspect": pa.bool_(),
 }
 # Parquet keeps the sources as structs; the CSV shows them as ``where`` (file:line; …).
 SCHEMA = pa.schema(

@@ -80,6 +80,7 @@ def _pivot(
     for r in records:
         row = rows.setdefault(r["key"], [r["label"], r["unit"], *([""] * len(columns))])
         marks = ("*" if r.get("imputed") else "") + ("!" if r.get("conflicted") else "")
+        marks += "?" if r.get("suspect") and not r.get("conflicted") else ""
         row[2 + where[(r["entity"], r["year"])]] = _fmt(r["value"]) + marks
     return [text("indicator", lang), text("unit", lang), *headers], list(rows.values())
 

@@ -30,6 +30,7 @@ from .names import did_you_mean
 from .pluginmanager import DEFAULT_PLUGINS, build_catalog, make_plugin_manager
 from .progress import steps
 from .result import Result, summarize
+from .suspect import mark_suspects
 from .statements import compare, empty_statements
 from .statements import counts as statement_counts
 from .values import collect_values
@@ -165,6 +166,7 @@ def run(
         findings.extend(run_checks(dataset, catalog, config.checks, config.disabled_checks))
     except ConfigError as exc:  # a check rejecting the value of its option
         raise ConfigError(f"{config.source}: {exc}") from None
+    mark_suspects(dataset, catalog, findings.build())  # before scoring: suspect values never pass
     prose = statement_counts(compare(statements, dataset))  # before scorecards impute values
     outcome = plan.run(dataset)
     findings.extend(outcome.findings)

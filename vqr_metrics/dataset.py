@@ -74,6 +74,10 @@ class Dataset:
         # Rows of a key whose sources disagree (source_conflict), and of every
         # derived value computed from such a figure: they stay visible as such.
         self.conflicted: dict[str, Mask] = {}
+        # Rows of a key an error-level finding is about (other than a
+        # source_conflict), and of every value computed from one: never trusted.
+        self.suspect: dict[str, Mask] = {}
+        self._suspect_rules: dict[tuple[str, int], tuple[str, ...]] = {}
         self._reasons: dict[str, npt.NDArray[np.int8]] = {}  # metrics: why null (NULL_REASONS)
         # What the inputs' prose says (vqr_metrics.statements.STATEMENTS), for checks to compare.
         self.statements: pa.Table = empty_statements()
@@ -168,6 +172,30 @@ class Dataset:
     def mark_conflicted(self, key: str, rows: Mask) -> None:
         if rows.any():
             self.conflicted[key] = rows
+
+    def mark_suspect(self, key: str, rows: Mask, rules: Mapping[int, tuple[str, ...]] | None = None) -> None:
+        """Flag ``rows`` of ``key`` as suspect; ``rules`` are the rules of the
+        findings about each row a finding is directly about."""
+        if rows.any():
+            found = self.suspect.setdefault(key, np.zeros(self.size, dtype=bool))
+            found |= rows
+        for row, named in (rules or {}).items():
+            self._suspect_rules[(key, row)] = tuple(
+                dict.fromkeys((*self._suspect_rules.get((key, row), ()), *named))
+            )
+
+    def suspect_rules(self, key: str, i: int) -> tuple[str, ...]:
+        """The rules of the error findings about row ``i`` of ``key`` (empty when it is suspect only
+        through what it was computed from)."""
+        return self._suspect_rules.get((key, i), ())
+
+    def untrusted(self, key: str) -> Mask:
+        """Rows of ``key`` that are suspect or rest on sources that disagree."""
+        out = np.zeros(self.size, dtype=bool)
+        for masks in (self.suspect, self.conflicted):
+            if key in masks:
+                out |= masks[key]
+        return out
 
     def in_conflict(self, key: str, i: int) -> bool:
         """Whether row ``i`` of ``key`` rests on sources that disagree."""

@@ -17,6 +17,7 @@ from .dataset import NULL_REASONS, Dataset
 from .errors import PluginError, guarded
 from .findings import FindingBuilder, Findings
 from .model import CheckContext, Finding
+from .suspect import inherited
 
 
 def evaluate_metrics(dataset: Dataset, catalog: Catalog) -> Findings:
@@ -174,13 +175,9 @@ def _propagate_conflicts(
 ) -> None:
     """A value computed from a conflicted figure (this year's, or last
     year's through prev()) is conflicted too."""
-    masks = [dataset.conflicted[dep] for dep in deps if dep in dataset.conflicted]
-    if not masks:
-        return
-    rows = np.logical_or.reduce(masks)
-    if uses_prev:
-        rows = rows | ((prev_index >= 0) & rows[np.maximum(prev_index, 0)])
-    dataset.mark_conflicted(key, rows & ~np.isnan(dataset.columns[key]))
+    rows = inherited(dataset.conflicted, deps, uses_prev, prev_index)
+    if rows is not None:
+        dataset.mark_conflicted(key, rows & ~np.isnan(dataset.columns[key]))
 
 
 def check_options(catalog: Catalog, configured: Mapping[str, Any]) -> dict[str, dict[str, Any]]:

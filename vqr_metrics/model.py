@@ -217,6 +217,8 @@ class Value:
     label: str = ""
     # Rests on a figure two sources print differently (see the source_conflict finding).
     conflicted: bool = False
+    # Carries an error-level finding (a conflict included) or is computed from one: never trusted.
+    suspect: bool = False
 
 
 @attrs.frozen

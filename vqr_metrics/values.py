@@ -30,6 +30,8 @@ VALUES = pa.schema(
         pa.field("derived", pa.bool_()),
         pa.field("imputed", pa.bool_()),
         pa.field("conflicted", pa.bool_()),
+        # Carries an error-level finding (a source_conflict included) or is computed from one.
+        pa.field("suspect", pa.bool_()),
         pa.field("provenance", PROVENANCE_LIST),
     ]
 )
@@ -48,6 +50,7 @@ def _value(r: dict[str, Any]) -> Value:
         imputed=r["imputed"],
         label=r["label"],
         conflicted=r["conflicted"],
+        suspect=r["suspect"],
     )
 
 
@@ -165,6 +168,7 @@ class _Source:
                     pa.array(np.full(n, key in data.derived), pa.bool_()),
                     pa.array(flags[at] if flags is not None else np.zeros(n, dtype=bool), pa.bool_()),
                     pa.array(mask[at] if mask is not None else np.zeros(n, dtype=bool), pa.bool_()),
+                    pa.array(data.untrusted(key)[at], pa.bool_()),
                     data.provenance_lists(key, at),
                 ],
                 schema=VALUES,

@@ -22,6 +22,7 @@ from ..arrow import PROVENANCE_LIST
 from ..catalog import Catalog
 from ..findings import FindingBuilder, Findings, arguments, at_rows, render
 from ..model import CheckContext, Finding, Severity
+from ..suspect import flagged_behind
 
 Rows = npt.NDArray[np.intp]
 # A value for every row, or one for all.
@@ -52,22 +53,7 @@ def conflicted_inputs(context: CheckContext, keys: Iterable[str], *rows: int) ->
     """The printed figures behind ``keys`` (indicators or metrics) whose
     sources disagree in any of ``rows``; a metric conflicted only through
     prev() is named itself."""
-    data, catalog = context.dataset, context.catalog
-    found: list[str] = []
-    for i in rows:
-        pending = [catalog.canonical(k) for k in keys]
-        seen: set[str] = set()
-        while pending:
-            key = pending.pop(0)
-            if key in seen or not data.in_conflict(key, i):
-                continue
-            seen.add(key)
-            behind = [d for d in catalog.dependencies.get(key, {}).values() if data.in_conflict(d, i)]
-            if behind:
-                pending.extend(behind)
-            else:
-                found.append(key)
-    return tuple(dict.fromkeys(found))
+    return flagged_behind(context.catalog, context.dataset.conflicted, keys, *rows)
 
 
 def finding_for(

@@ -32,6 +32,7 @@ from ..model import Finding
 from ..names import did_you_mean
 from .results import ComplianceResult
 from .scope import Scope
+from .untrusted import judge_untrusted
 
 OPS: dict[str, Callable[[float, float], bool]] = {
     "<=": operator.le,
@@ -338,6 +339,7 @@ def _apply(
     key, value = _value(dataset, row, rule.keys)
     threshold = rule.threshold if rule.threshold is not None else rule.thresholds.get(school_type or "")
     margin = None
+    agreed = ""  # how every source of a conflicted value gives the same outcome
     if value is None:
         status, reason = "not assessed", f"no value for {' / '.join(catalog.label(k) for k in rule.keys)}"
     elif threshold is None:
@@ -354,7 +356,12 @@ def _apply(
         status, reason = ("pass" if holds else "fail"), ""
         assert key is not None
         proxy = rule.proxy_for(dataset, catalog, row, key)
-        if not rule.proves(holds, proxy):
+        judged = judge_untrusted(dataset, catalog, key, row, value, lambda v: OPS[rule.op](v, threshold))
+        if judged is not None:  # a suspect value, or one whose sources disagree
+            status, why = judged
+            holds = status == "pass"
+            reason, agreed = (why, "") if status == "inconclusive" else ("", why)
+        if status != "inconclusive" and not rule.proves(holds, proxy):
             status = "inconclusive"
             reason = (
                 f"{value:g} {rule.op} {threshold:g} {'holds' if holds else 'fails'}, but the value is only "
@@ -379,7 +386,7 @@ def _apply(
         "proxy": rule.proxy_for(dataset, catalog, row, key) if key else rule.proxy,
         "counts": rule.counts,
         "source": rule.source or ruleset.source,
-        "note": reason or rule.note,
+        "note": reason or agreed or rule.note,
     }
     if not reason:
         return record, None

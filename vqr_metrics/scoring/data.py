@@ -9,6 +9,7 @@ from __future__ import annotations
 import attrs
 import numpy as np
 import numpy.typing as npt
+import pyarrow as pa
 
 from ..catalog import Catalog
 from ..dataset import Dataset
@@ -39,6 +40,7 @@ class CardData:
     values: dict[str, Array]  # leaf label -> value per row (NaN = missing)
     keys: dict[str, list[str | None]]  # leaf label -> key the value came from
     imputed: dict[str, Mask]
+    excluded: dict[str, Mask]  # leaf label -> rows where a suspect value was left out
     groups: list[tuple[int | str, Index]]  # normalisation groups, labelled by year or "all"
     rank_groups: list[Index]
     # The dataset and each row's row in it, to name entities and years in bulk.
@@ -72,13 +74,22 @@ def extract(card: Scorecard, dataset: Dataset, catalog: Catalog) -> CardData:
         findings.add(unmatched)
     values: dict[str, Array] = {}
     keys: dict[str, list[str | None]] = {}
+    in_scope: Index = np.array(scope, dtype=np.intp)
+    excluded: dict[str, Mask] = {}
     for leaf in leaves:
         column = np.full(len(scope), np.nan)
         chosen: list[str | None] = [None] * len(scope)
+        excluded[leaf.label] = np.zeros(len(scope), dtype=bool)
         for key in reversed(leaf.keys):  # earlier keys overwrite: first reported wins
             reported = dataset.column(key)[scope]
             flagged = dataset.imputed.get(key)
-            usable = ~np.isnan(reported) & ~(flagged[scope] if flagged is not None else False)
+            usable: Mask = ~np.isnan(reported)
+            if flagged is not None:
+                usable &= ~flagged[scope]
+            if card.suspect != "use":
+                left_out = _suspects(card, leaf, key, dataset, in_scope, usable, findings)
+                excluded[leaf.label] |= left_out
+                usable &= ~left_out
             column = np.where(usable, reported, column)
             for i in np.flatnonzero(usable):
                 chosen[i] = key
@@ -86,7 +97,6 @@ def extract(card: Scorecard, dataset: Dataset, catalog: Catalog) -> CardData:
     any_reported = np.zeros(len(scope), dtype=bool)
     for found in values.values():
         any_reported |= ~np.isnan(found)
-    in_scope: Index = np.array(scope, dtype=np.intp)
     silent = in_scope[~any_reported]
     findings.columns(
         len(silent),
@@ -105,6 +115,7 @@ def extract(card: Scorecard, dataset: Dataset, catalog: Catalog) -> CardData:
         values={label: v[kept] for label, v in values.items()},
         keys={label: [k[i] for i in kept] for label, k in keys.items()},
         imputed={leaf.label: np.zeros(len(rows), dtype=bool) for leaf in leaves},
+        excluded={label: mask[kept] for label, mask in excluded.items()},
         groups=_groups(rows, card.normalize_within),
         rank_groups=[g for _, g in _groups(rows, card.rank_within)],
         dataset=dataset,
@@ -118,6 +129,53 @@ def extract(card: Scorecard, dataset: Dataset, catalog: Catalog) -> CardData:
             _impute(card, leaf, data, dataset, catalog)
     _unreported_columns(card, data)
     return data
+
+
+def _suspects(
+    card: Scorecard,
+    leaf: Leaf,
+    key: str,
+    dataset: Dataset,
+    scope: Index,
+    usable: Mask,
+    findings: FindingBuilder,
+) -> Mask:
+    """The usable values of ``key`` that are suspect (see :mod:`vqr_metrics.suspect`):
+    ``suspect = "fail"`` stops the run at the first, ``"exclude"`` leaves them
+    out, with a warning each, for the leaf's missing-data policy to handle."""
+    bad: Mask = usable & dataset.untrusted(key)[scope]
+    at = scope[bad]
+    if not len(at):
+        return bad
+    label = _leaf_label(key, leaf)
+    if card.suspect == "fail":
+        entity, year = dataset.rows[int(at[0])]
+        more = f" (and {len(at) - 1} more)" if len(at) > 1 else ""
+        raise ScoringError(
+            f"scorecard {card.name!r}: {label} of {entity} {year} is suspect{more}; "
+            f'suspect = "fail" ({leaf.where})'
+        )
+    findings.columns(
+        len(at),
+        severity="warning",
+        rule="scorecard_suspect",
+        message=literal(f"scorecard {card.name!r}: {label} of ")
+        + "{entity} {year}"
+        + literal(
+            " carries an error or is computed from one (see the values' suspect flag); left out "
+            f'(suspect = "exclude"), missing = {leaf.missing!r} applies'
+        ),
+        args=no_args(len(at)),
+        indicators=[label],
+        actual=pa.array(dataset.column(key)[at], pa.float64()),
+        **at_rows(dataset, at),
+    )
+    return bad
+
+
+def _leaf_label(key: str, leaf: Leaf) -> str:
+    """The leaf's label, with the key it was read from when it has several."""
+    return leaf.label if len(leaf.keys) == 1 else f"{leaf.label} ({key})"
 
 
 def _unreported_columns(card: Scorecard, data: CardData) -> None:

@@ -45,14 +45,20 @@ class ScoreColumns:
     indicators: dict[str, tuple[Any, ...]]
 
 
+def statuses(data: CardData, label: str) -> npt.NDArray[np.str_]:
+    """Per row, where a leaf's value came from: ``reported``, ``imputed``,
+    ``missing``, or ``suspect`` (left out for carrying an error, see the card's ``suspect``)."""
+    value = data.values[label]
+    gone = np.where(data.excluded[label], "suspect", "missing")
+    return np.where(np.isnan(value), gone, np.where(data.imputed[label], "imputed", "reported"))
+
+
 def score_columns(card: Scorecard, data: CardData, scores: Scores) -> ScoreColumns:
     dim_contrib = dimension_contributions(card, scores)
     indicators: dict[str, tuple[Any, ...]] = {}
     for leaf in card.root.leaves():
         value = data.values[leaf.label]
-        status = np.where(
-            np.isnan(value), "missing", np.where(data.imputed[leaf.label], "imputed", "reported")
-        )
+        status = statuses(data, leaf.label)
         metric = [k or leaf.keys[0] for k in data.keys[leaf.label]]
         weight, contrib = scores.weight[leaf.label], scores.contrib[leaf.label]
         indicators[leaf.label] = (metric, value, status, scores.normalized[leaf.label], weight, contrib)
@@ -145,18 +151,16 @@ def score_rows(card: Scorecard, data: CardData, scores: Scores) -> Iterator[dict
     normalised value with its status (reported, imputed or missing)."""
     leaves = card.root.leaves()
     dim_contrib = dimension_contributions(card, scores)
+    status = {leaf.label: statuses(data, leaf.label).tolist() for leaf in leaves}
     for i, (entity, year) in enumerate(data.rows):
         scored = not math.isnan(scores.score[i])
         indicators = {}
         for leaf in leaves:
             value = data.values[leaf.label][i]
-            status = (
-                "missing" if np.isnan(value) else "imputed" if data.imputed[leaf.label][i] else "reported"
-            )
             indicators[leaf.label] = {
                 "metric": data.keys[leaf.label][i] or leaf.keys[0],
                 "value": number(value),
-                "status": status,
+                "status": status[leaf.label][i],
                 "normalized": number(scores.normalized[leaf.label][i]),
                 "weight": number(scores.weight[leaf.label][i]),
                 "contribution": number(scores.contrib[leaf.label][i]),

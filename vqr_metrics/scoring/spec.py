@@ -26,6 +26,8 @@ Schema = dict[str, tuple[type | tuple[type, ...], bool]]
 
 MISSING = ("reweight", "fail", "impute_mean", "impute_p25")
 WITHIN = ("year", "all")
+# What a card does with a suspect value (vqr_metrics.suspect): leave it out, score it, or stop.
+SUSPECT = ("exclude", "use", "fail")
 DIRECTIONS = ("higher", "lower")
 PERTURB = ("share", "dirichlet", "none")
 # Built-in weightings that never read explicit weights: a weight next to them is a mistake.
@@ -64,6 +66,7 @@ _CARD: Schema = {
     "entities": (list, False),
     "years": (list, False),
     "sensitivity": (dict, False),
+    "suspect": (str, False),
 }
 _DIMENSION: Schema = {"name": (str, True), "weight": (float, False), **_NODE}
 _INDICATOR: Schema = {
@@ -156,6 +159,7 @@ class Scorecard:
     years: tuple[int, ...]
     sensitivity: Sensitivity | None
     source: str
+    suspect: str = "exclude"
 
 
 @attrs.frozen
@@ -239,6 +243,7 @@ class _Parser:
             years=tuple(years),
             sensitivity=self.sensitivity,
             source=self.source,
+            suspect=self.choice(raw.get("suspect", "exclude"), SUSPECT, where, "suspect"),
         )
 
     def _param_schema(self) -> Schema:
