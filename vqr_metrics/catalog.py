@@ -84,6 +84,8 @@ class Catalog:
         self.dependencies: dict[str, dict[str, str]] = {}
         self._by_name: dict[str, list[str]] = defaultdict(list)
         self._canonical: dict[str, str] = {}
+        # (unknown name, names known then) -> its did-you-mean: difflib over every name is slow
+        self._suggestions: dict[tuple[str, int], str] = {}
         self._order: list[str] = []
         self._extra_rows: dict[str, list[Indicator]] = defaultdict(list)
         self._counts: Counter[str] | None = None
@@ -326,8 +328,10 @@ class Catalog:
         if len(canon) == 1:
             return canon[0]
         if not canon:
-            known = [n for n in self._by_name if n]
-            raise FormulaError(f"unknown indicator or metric {shown(name)}{did_you_mean(name, known)}")
+            asked = (name, len(self._by_name))
+            if asked not in self._suggestions:
+                self._suggestions[asked] = did_you_mean(name, [n for n in self._by_name if n])
+            raise FormulaError(f"unknown indicator or metric {shown(name)}{self._suggestions[asked]}")
         raise FormulaError(f"name {name!r} is ambiguous; use one of the keys {', '.join(sorted(canon))}")
 
     def in_edition(self, key: str, year: int) -> bool:
