@@ -340,14 +340,15 @@ def _shown(cell: str) -> int:
 
 
 def _terminal_width(out: IO[bytes]) -> int:
-    """The terminal's width when writing to one, else ``COLUMNS`` if set, else no limit."""
+    """The terminal's width (``COLUMNS`` overrides it) when writing to one;
+    a file or a pipe gets whole lines (0: no limit)."""
     try:
-        if out.isatty():
-            return os.get_terminal_size(out.fileno()).columns
+        if not out.isatty():
+            return 0
+        columns = os.environ.get("COLUMNS", "")
+        return int(columns) if columns.isdigit() else os.get_terminal_size(out.fileno()).columns
     except (OSError, ValueError, AttributeError):
-        pass
-    columns = os.environ.get("COLUMNS", "")
-    return int(columns) if columns.isdigit() else 0
+        return 0
 
 
 def _markdown_document(result: Result) -> str:

@@ -5,8 +5,12 @@ HTML (self-contained; its charts) and Excel-safe cells through CSV and XLSX, on 
 from __future__ import annotations
 
 import csv
+import fcntl
 import io
+import os
 import re
+import struct
+import termios
 import xml.etree.ElementTree as ET
 from functools import cache
 from pathlib import Path
@@ -95,17 +99,48 @@ def test_columns_line_up_by_display_width(monkeypatch: pytest.MonkeyPatch) -> No
     assert _cell_starts(row) == rule and row.split() == ["毕业生人数", "人", "69684", "65283", "7146"]
 
 
+class _Terminal(io.BytesIO):
+    """A stream whose file descriptor is a pseudo-terminal ``columns`` wide (what is written is kept)."""
+
+    def __init__(self, columns: int) -> None:
+        super().__init__()
+        self.master, self.slave = os.openpty()
+        fcntl.ioctl(self.slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
+
+    def fileno(self) -> int:
+        return self.slave
+
+    def isatty(self) -> bool:
+        return os.isatty(self.slave)
+
+    def text(self) -> str:
+        os.close(self.master)
+        os.close(self.slave)
+        return self.getvalue().decode("utf-8")
+
+
 def test_long_messages_wrap_to_the_terminal_width(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("COLUMNS", "100")
-    found = blocks(str(render(example(), "table")))
+    monkeypatch.delenv("COLUMNS", raising=False)
+    terminal = _Terminal(100)
+    writers.write_table(example(), terminal)
+    found = blocks(terminal.text())
     for title, lines in found.items():
         if title.startswith(("发现", "数值", "派生指标", "计分卡")):
             assert max(wcswidth(line) for line in lines) <= 100, title
     findings = next(v for t, v in found.items() if t.startswith("发现"))
     assert len(findings) > 2 + sum(example().summary.findings.values())  # some rows took two lines
-    monkeypatch.setenv("COLUMNS", "1000")
-    wide = next(v for t, v in blocks(str(render(example(), "table"))).items() if t.startswith("发现"))
+    monkeypatch.setenv("COLUMNS", "1000")  # overrides the terminal's own width
+    terminal = _Terminal(100)
+    writers.write_table(example(), terminal)
+    wide = next(v for t, v in blocks(terminal.text()).items() if t.startswith("发现"))
     assert len(wide) == 2 + sum(example().summary.findings.values())
+
+
+def test_a_file_or_pipe_gets_whole_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "60")  # not a terminal: no width applies
+    found = blocks(str(render(example(), "table")))
+    findings = next(v for t, v in found.items() if t.startswith("发现"))
+    assert len(findings) == 2 + sum(example().summary.findings.values())
 
 
 def test_figures_have_sensible_precision() -> None:
