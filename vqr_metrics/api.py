@@ -30,9 +30,9 @@ from .names import did_you_mean
 from .pluginmanager import DEFAULT_PLUGINS, build_catalog, make_plugin_manager
 from .progress import steps
 from .result import Result, summarize
-from .suspect import mark_suspects
 from .statements import compare, empty_statements
 from .statements import counts as statement_counts
+from .suspect import mark_suspects
 from .values import collect_values
 
 
