@@ -151,7 +151,7 @@ def _plugins(catalog: Catalog, pm: Any, ns: argparse.Namespace) -> tuple[list[st
         parts = [
             f"{kind}s: {', '.join(sorted(ids))}"
             for kind, ids in sorted(registered.items())
-            if kind not in ("indicator", "table")
+            if kind != "indicator"
         ]
         if "indicator" in registered:
             parts.append(f"indicators: {len(registered['indicator'])}")
