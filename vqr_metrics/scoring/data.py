@@ -198,6 +198,9 @@ def _unreported_columns(card: Scorecard, data: CardData) -> None:
             consequences.append(
                 f"{', '.join(imputed)} only {'has' if len(imputed) == 1 else 'have'} imputed values"
             )
+        suspect = [label for label in unreported if data.excluded[label][index].any()]
+        if suspect:
+            consequences.append(f"the values of {', '.join(suspect)} were left out as suspect")
         data.findings.add(
             Finding(
                 "warning",
