@@ -143,10 +143,10 @@ def run(
         frames = data.items() if isinstance(data, Mapping) else [("<data>", data)]
         extra = [InputSpec(path=str(name), format="frame", options={"data": f}) for name, f in frames]
         config = attrs.evolve(config, inputs=(*config.inputs, *extra))
-    if not config.inputs:
-        raise ConfigError(f"{config.source}: no inputs: add an [[inputs]] table with a path, or pass data")
     catalog = prepare(config, plugin_manager)
     plan = scoring.prepare_scoring(config, catalog)
+    if not config.inputs:  # said after what is wrong in the config itself
+        raise ConfigError(f"{config.source}: no inputs: add an [[inputs]] table with a path, or pass data")
     outputs = [read_input(spec, catalog) for spec in steps(config.inputs, "inputs read", "file")]
     cells = sum(out.cells for out in outputs)
     figure_count = sum(out.figures.num_rows for out in outputs)
