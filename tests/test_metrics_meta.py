@@ -1,6 +1,6 @@
 """The meta-test: every metric and check the built-in plugins register has a
-hypothesis property test (``@covers`` in test_metrics_properties and
-test_checks_properties); the automatic ``<key>_yoy`` family has its own."""
+hypothesis property test (``@covers`` in test_metrics_properties,
+test_checks_properties and test_prose_properties); the automatic ``<key>_yoy`` family has its own."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from hypothesis import is_hypothesis_test
 
 import tests.test_checks_properties
 import tests.test_metrics_properties
+import tests.test_prose_properties
 from tests.fixtures_properties import COVERED, full_catalog, own_metrics
 from tests.plugins import tiny
 from vqr_metrics.catalog import YOY_SUFFIX, Catalog

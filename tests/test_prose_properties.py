@@ -12,6 +12,7 @@ import attrs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.fixtures_properties import covers
 from vqr_metrics.model import Finding
 from vqr_metrics.pluginmanager import DEFAULT_PLUGINS
 from vqr_metrics.result import Result
@@ -89,6 +90,7 @@ def _conflicts(result: Result) -> list[Finding]:
     return [f for f in result.findings if f.rule == "narrative_conflict"]
 
 
+@covers("check", "narrative_conflict")
 @SETTINGS
 @given(reports())
 def test_a_paragraph_of_the_tables_own_figures_raises_nothing(drawn: tuple[list[Row], str]) -> None:
@@ -98,6 +100,7 @@ def test_a_paragraph_of_the_tables_own_figures_raises_nothing(drawn: tuple[list[
     assert result.summary.statements["agreeing"] == len(rows) == result.summary.statements["read"]
 
 
+@covers("check", "narrative_conflict")
 @SETTINGS
 @given(reports(), st.data())
 def test_changing_one_figure_raises_exactly_one_conflict_naming_it(
@@ -118,6 +121,7 @@ def test_changing_one_figure_raises_exactly_one_conflict_naming_it(
     assert result.summary.statements["disagreeing"] == 1
 
 
+@covers("check", "narrative_conflict")
 @SETTINGS
 @given(
     st.lists(
