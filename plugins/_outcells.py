@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 _RISKY = r"^'*[=+\-@\t\r]"
 _GUARDED = r"^'+[=+\-@\t\r]"
 _NUMBER = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
+_FIRST = pa.array(["'", "=", "+", "-", "@", "\t", "\r"])
 _RISKY_RE = re.compile(_RISKY)
 _GUARDED_RE = re.compile(_GUARDED)
 _NUMBER_RE = re.compile(_NUMBER)
@@ -46,11 +47,14 @@ def guard_column(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArr
             column = column.combine_chunks()
         return pa.DictionaryArray.from_arrays(column.indices, guard_column(column.dictionary))
     text = pc.cast(column, pa.string())
+    if text.null_count == len(text):  # most columns of a section: nothing to look at
+        return text
+    # The common case costs one look at each first character, no regex.
+    if not pc.any(pc.is_in(pc.utf8_slice_codeunits(text, 0, 1), _FIRST)).as_py():
+        return text
     risky = pc.and_(
         pc.match_substring_regex(text, _RISKY), pc.invert(pc.match_substring_regex(text, _NUMBER))
     )
-    if not pc.any(risky).as_py():
-        return text
     return pc.if_else(risky, pc.binary_join_element_wise("'", text, ""), text)
 
 

@@ -326,7 +326,11 @@ def _cells(table: pa.Table) -> pa.Table:
     """A section as spreadsheet cells: text Excel-safe, figures shortest, flags 是/否."""
     columns = []
     for column in table.columns:
-        if pa.types.is_boolean(column.type):
+        if column.null_count == len(column):  # most columns of a section are empty
+            columns.append(
+                pa.nulls(len(column), pa.int32() if pa.types.is_integer(column.type) else pa.string())
+            )
+        elif pa.types.is_boolean(column.type):
             columns.append(yes_no(column))
         elif pa.types.is_floating(column.type):
             columns.append(number_text(column.to_numpy()))

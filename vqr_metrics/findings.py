@@ -50,6 +50,7 @@ FINDINGS = pa.schema(
 # ``message`` is the text itself).
 ARGS = pa.field("args", pa.list_(pa.string()))
 STORED = FINDINGS.append(ARGS)
+_EMPTY = STORED.empty_table()
 
 
 def literal(text: str) -> str:
@@ -189,7 +190,7 @@ class Findings:
 
     def __init__(self, table: pa.Table | None = None) -> None:
         if table is None:
-            table = STORED.empty_table()
+            table = _EMPTY
         elif "args" not in table.schema.names:
             table = table.append_column(ARGS, pa.nulls(table.num_rows, ARGS.type))
         self._table = table
@@ -203,7 +204,7 @@ class Findings:
     @classmethod
     def concat(cls, parts: Iterable[Findings]) -> Findings:
         """The findings of ``parts``, one after the other."""
-        tables = [part._table for part in parts]
+        tables = [part._table for part in parts if len(part)]
         return cls(pa.concat_tables(tables)) if tables else cls()
 
     def to_arrow(self, *, rendered: bool = True) -> pa.Table:

@@ -128,6 +128,8 @@ def findings_at(
     ``on_conflict(row, conflicted, finding)`` for extra detail."""
     data, catalog = context.dataset, context.catalog
     rows = np.asarray(rows, dtype=np.intp)
+    if not len(rows):  # the common case: nothing found, nothing built
+        return Findings()
     canon = list(dict.fromkeys(catalog.canonical(k) for k in keys))
     watched = keys if conflict_keys is None else conflict_keys
     slow = np.zeros(len(rows), dtype=bool)
