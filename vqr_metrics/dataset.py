@@ -13,7 +13,7 @@ a slice of it; conflicted and imputed flags are boolean arrays per column.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +76,7 @@ class Dataset:
         self.conflicted: dict[str, Mask] = {}
         # Rows of a key an error-level finding is about (other than a
         # source_conflict), and of every value computed from one: never trusted.
-        self.suspect: dict[str, Mask] = {}
+        self.suspect = SparseMasks(self.size)
         self._suspect_rules: dict[tuple[str, int], tuple[str, ...]] = {}
         self._reasons: dict[str, npt.NDArray[np.int8]] = {}  # metrics: why null (NULL_REASONS)
         # What the inputs' prose says (vqr_metrics.statements.STATEMENTS), for checks to compare.
@@ -176,9 +176,7 @@ class Dataset:
     def mark_suspect(self, key: str, rows: Mask, rules: Mapping[int, tuple[str, ...]] | None = None) -> None:
         """Flag ``rows`` of ``key`` as suspect; ``rules`` are the rules of the
         findings about each row a finding is directly about."""
-        if rows.any():
-            found = self.suspect.setdefault(key, np.zeros(self.size, dtype=bool))
-            found |= rows
+        self.suspect.add(key, rows)
         for row, named in (rules or {}).items():
             self._suspect_rules[(key, row)] = tuple(
                 dict.fromkeys((*self._suspect_rules.get((key, row), ()), *named))
@@ -248,6 +246,43 @@ class Dataset:
             for k, key in enumerate(keys)
             if bounds[k + 1] > bounds[k]
         }
+
+
+class SparseMasks(Mapping[str, Mask]):
+    """Row masks per key kept as the rows they flag: a flag that touches a
+    few rows of each of hundreds of keys costs those rows, not a mask each."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._rows: dict[str, npt.NDArray[np.int32]] = {}
+
+    def add(self, key: str, mask: Mask) -> None:
+        rows = np.flatnonzero(mask).astype(np.int32)
+        if len(rows):
+            found = self._rows.get(key)
+            self._rows[key] = rows if found is None else np.union1d(found, rows).astype(np.int32)
+
+    def at(self, key: str, i: int) -> bool:
+        """Whether row ``i`` of ``key`` is flagged (without making its mask)."""
+        rows = self._rows.get(key)
+        if rows is None:
+            return False
+        j = int(np.searchsorted(rows, i))
+        return j < len(rows) and int(rows[j]) == i
+
+    def __getitem__(self, key: str) -> Mask:
+        mask = np.zeros(self.size, dtype=bool)
+        mask[self._rows[key]] = True
+        return mask
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._rows
 
 
 def _structs(part: pa.Table) -> pa.Array:

@@ -262,6 +262,15 @@ class Findings:
         """Findings that stand for an input cell."""
         return int(pc.sum(self._table["cell"]).as_py() or 0) if len(self) else 0
 
+    def having(self, column: str, values: Sequence[str]) -> pa.ChunkedArray:
+        """A mask of the findings whose ``column`` (``severity``, ``rule`` …) is
+        one of ``values``, looked up in each chunk's dictionary, not row by row."""
+        allowed = pa.array(list(values), pa.string())
+        chunks = [
+            pc.is_in(chunk.dictionary, allowed).take(chunk.indices) for chunk in self._table[column].chunks
+        ]
+        return pa.chunked_array(chunks, pa.bool_())
+
     def where(self, mask: Any) -> Findings:
         return Findings(self._table.filter(mask))
 

@@ -9,7 +9,7 @@ source's figure instead (``dataset.conflicted``).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -39,16 +39,11 @@ def inherited(
 
 
 def flagged_behind(
-    catalog: Catalog, masks: Mapping[str, Mask], keys: Iterable[str], *rows: int
+    catalog: Catalog, flagged: Callable[[str, int], bool], keys: Iterable[str], *rows: int
 ) -> tuple[str, ...]:
-    """The figures behind ``keys`` flagged in ``masks`` in any of ``rows``,
-    followed down the dependency graph to the ones flagged themselves (a
-    metric flagged only through prev() is named itself)."""
-
-    def flagged(key: str, i: int) -> bool:
-        mask = masks.get(key)
-        return bool(mask[i]) if mask is not None else False
-
+    """The figures behind ``keys`` that ``flagged(key, row)`` in any of
+    ``rows``, followed down the dependency graph to the ones flagged
+    themselves (a metric flagged only through prev() is named itself)."""
     found: list[str] = []
     for i in rows:
         pending = [catalog.canonical(k) for k in keys]
@@ -68,13 +63,9 @@ def flagged_behind(
 
 def mark_suspects(dataset: Dataset, catalog: Catalog, findings: Findings) -> None:
     """Flag the values the error findings are about, then every metric computed from them."""
-    table = findings.to_arrow(rendered=False).select(["severity", "rule", "entity", "year", "indicators"])
-    table = table.filter(
-        pc.and_(
-            pc.equal(table["severity"].cast(pa.string()), "error"),
-            pc.invert(pc.is_in(table["rule"].cast(pa.string()), pa.array(sorted(NOT_SUSPECT)))),
-        )
-    )
+    rules = sorted({r for r in findings.count("rule") if r not in NOT_SUSPECT})
+    errors = findings.where(pc.and_(findings.having("severity", ["error"]), findings.having("rule", rules)))
+    table = errors.to_arrow(rendered=False).select(["rule", "entity", "year", "indicators"])
     table = table.filter(pc.and_(pc.is_valid(table["entity"]), pc.is_valid(table["year"])))
     if table.num_rows:
         _mark_named(dataset, catalog, table)
@@ -126,7 +117,7 @@ def _rows_of(
 
 def suspect_reason(dataset: Dataset, catalog: Catalog, key: str, row: int) -> str:
     """Why row ``row`` of ``key`` is suspect: the figures behind it and the errors found in them."""
-    behind = flagged_behind(catalog, dataset.suspect, (key,), row)
+    behind = flagged_behind(catalog, dataset.suspect.at, (key,), row)
     parts = []
     for k in behind:
         rules = dataset.suspect_rules(k, row)

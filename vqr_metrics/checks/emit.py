@@ -53,7 +53,7 @@ def conflicted_inputs(context: CheckContext, keys: Iterable[str], *rows: int) ->
     """The printed figures behind ``keys`` (indicators or metrics) whose
     sources disagree in any of ``rows``; a metric conflicted only through
     prev() is named itself."""
-    return flagged_behind(context.catalog, context.dataset.conflicted, keys, *rows)
+    return flagged_behind(context.catalog, context.dataset.in_conflict, keys, *rows)
 
 
 def finding_for(

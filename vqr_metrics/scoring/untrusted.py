@@ -26,18 +26,16 @@ def judge_untrusted(
     ``pass``/``fail`` when every source's figure agrees (with the reason
     saying so), else ``inconclusive`` naming each.  None for a trusted value."""
     label = catalog.label(key)
-    mask = dataset.suspect.get(key)
-    if mask is not None and mask[row]:
+    if dataset.suspect.at(key, row):
         return "inconclusive", (
             f"{label} {value:g} is suspect: it rests on {suspect_reason(dataset, catalog, key, row)}, "
             "which carry errors, so it proves neither a pass nor a failure"
         )
-    mask = dataset.conflicted.get(key)
-    if mask is None or not mask[row]:
+    if not dataset.in_conflict(key, row):
         return None
     under = _under_each_source(dataset, catalog, key, row, value)
     if under is None:
-        names = "、".join(catalog.label(k) for k in flagged_behind(catalog, dataset.conflicted, (key,), row))
+        names = "、".join(catalog.label(k) for k in flagged_behind(catalog, dataset.in_conflict, (key,), row))
         return (
             "inconclusive",
             f"{label} rests on {names}, whose sources disagree, in a way it cannot be recomputed",
@@ -57,7 +55,7 @@ def _under_each_source(
     be recomputed with one of them (an input not used directly)."""
     out: list[tuple[str, float, float]] = []
     how = None if key in catalog.indicators else Recomputation.of_metric(catalog, key)
-    for source_key in flagged_behind(catalog, dataset.conflicted, (key,), row):
+    for source_key in flagged_behind(catalog, dataset.in_conflict, (key,), row):
         if how is not None and source_key not in how.deps.values():
             return None
         for prov in dataset.provenance(row, source_key):
