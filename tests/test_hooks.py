@@ -263,9 +263,12 @@ def test_a_failing_writer_exits_2(
         "    register(Writer('broken', 'fails', WRITE))\n",
         encoding="utf-8",
     )
+    data = tmp_path / "d.csv"
+    data.write_text("entity,year,全日制在校生人数\n甲校,2023,1800\n", encoding="utf-8")
     config = tmp_path / "c.toml"
     config.write_text(
-        f'[plugins]\nentry_points = false\nfiles = ["{plugin.as_posix()}"]\n[output]\nformat = "broken"\n',
+        f'[[inputs]]\npath = "d.csv"\n[plugins]\nentry_points = false\nfiles = ["{plugin.as_posix()}"]\n'
+        '[output]\nformat = "broken"\n',
         encoding="utf-8",
     )
     assert cli.main([str(config)]) == 2
