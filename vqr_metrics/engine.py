@@ -31,6 +31,7 @@ def evaluate_metrics(dataset: Dataset, catalog: Catalog) -> Findings:
     prev_index = dataset.prev_index()
     years = dataset.row_years
     unique_years = [int(y) for y in np.unique(years)]
+    applies_in: dict[tuple[int, ...], npt.NDArray[np.bool_]] = {}
     for key in catalog.metric_order():
         metric = catalog.metrics[key]
         parsed = catalog.formulas[key]
@@ -40,7 +41,10 @@ def evaluate_metrics(dataset: Dataset, catalog: Catalog) -> Findings:
             return dataset.column(deps[name])
 
         ev = formula_mod.evaluate(parsed, column, dataset.size, prev_index)
-        applies = np.isin(years, [y for y in unique_years if metric.applies_to(y)])
+        kept = tuple(y for y in unique_years if metric.applies_to(y))
+        if kept not in applies_in:  # most metrics share one edition range: one mask for all
+            applies_in[kept] = np.isin(years, kept)
+        applies = applies_in[kept]
         values = np.where(applies, ev.values, np.nan)
         dataset.set_column(key, values, derived=True)
         dataset.set_null_reasons(key, _null_reasons(values, applies, ev))
