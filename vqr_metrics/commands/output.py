@@ -8,7 +8,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, TextIO
 
 from ..errors import VqrError
 
@@ -49,11 +49,18 @@ def write_stdout(writing: Callable[[IO[bytes]], None]) -> None:
     """Write bytes to stdout.  A reader that stops early (``| head``) raises
     :class:`BrokenPipeError`, which the CLI ends quietly on; any other failure
     is one line."""
+    with _stdout() as stdout:
+        writing(stdout.buffer)
+        stdout.buffer.flush()
+
+
+@contextlib.contextmanager
+def _stdout() -> Iterator[TextIO]:
+    """Standard output, its failures one line each (a closed pipe passes through)."""
     if sys.stdout is None:  # started with stdout closed
         raise StdoutFailed("cannot write to standard output: it is closed")
     try:
-        writing(sys.stdout.buffer)
-        sys.stdout.buffer.flush()
+        yield sys.stdout
     except BrokenPipeError:
         raise
     except OSError as exc:
@@ -70,20 +77,14 @@ def utf8_stdout() -> bool:
 def print_text(text: str) -> None:
     """Text to stdout; where its encoding cannot hold Chinese (a redirect on a
     GBK system) the bytes go out as UTF-8 rather than failing."""
-    if sys.stdout is None:
-        raise StdoutFailed("cannot write to standard output: it is closed")
-    try:
+    with _stdout() as stdout:
         try:
-            sys.stdout.write(text)
-            sys.stdout.flush()
+            stdout.write(text)
+            stdout.flush()
         except UnicodeEncodeError:
-            sys.stdout.flush()
-            sys.stdout.buffer.write(text.encode("utf-8"))
-            sys.stdout.buffer.flush()
-    except BrokenPipeError:
-        raise
-    except OSError as exc:
-        raise StdoutFailed(f"cannot write to standard output: {exc.strerror or exc}") from None
+            stdout.flush()
+            stdout.buffer.write(text.encode("utf-8"))
+            stdout.buffer.flush()
 
 
 def silence_stdout() -> None:
