@@ -233,3 +233,16 @@ def test_a_bug_is_still_one_line(monkeypatch: pytest.MonkeyPatch, capsys: pytest
 def test_python_m_is_the_same_command() -> None:
     done = vqr("--version")
     assert done.returncode == 0 and done.stdout.startswith("vqr-score ")
+
+
+def test_an_input_with_no_figure_fails_a_strict_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+
+    (tmp_path / "h.csv").write_text("entity,year,全日制在校生人数\n", encoding="utf-8")
+    config = tmp_path / "c.toml"
+    config.write_text('[[inputs]]\npath = "h.csv"\n[plugins]\nentry_points = false\n', encoding="utf-8")
+    assert cli.main([str(config), "-o", str(tmp_path / "out.json")]) == 0
+    assert cli.main([str(config), "--strict", "-o", str(tmp_path / "out.json")]) == 1
+    err = capsys.readouterr().err
+    assert "no figures read" in err and "1 input with no figure (--strict)" in err

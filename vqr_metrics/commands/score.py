@@ -211,6 +211,11 @@ def _failures(result: Result, ns: argparse.Namespace) -> list[str]:
 
     if ns.strict:
         findings(("error",), "--strict")
+        from ..api import empty_inputs
+
+        empty = len(empty_inputs(result))  # an input that gave nothing fails a strict run too
+        if empty:
+            reasons.append(f"{empty} input{'s' if empty > 1 else ''} with no figure (--strict)")
     for level in dict.fromkeys(ns.fail_on):
         if level == "compliance":
             blocks = [c.to_record() for c in result.compliance]  # one per rule set: a handful
