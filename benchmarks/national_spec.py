@@ -85,7 +85,7 @@ def derived(col: Callable[[str], Any], div: Callable[[Any, Any], Any]) -> dict[s
         weighted = weighted + col(key) * col(f"{key}_respondents")
         total = total + col(f"{key}_respondents")
     return {
-        # table_scorecard
+        # tables.appendix.scorecard
         "graduate_placement_rate": share("sc_placed", "sc_graduates"),
         "graduate_further_study_rate": share("sc_further_study", "sc_graduates"),
         "bachelor_share_of_further_study": share("sc_bachelor", "sc_further_study"),
@@ -93,21 +93,21 @@ def derived(col: Callable[[str], Any], div: Callable[[Any, Any], Any]) -> dict[s
         "primary_industry_share": share("sc_primary", "sc_employed"),
         "secondary_industry_share": share("sc_secondary", "sc_employed"),
         "tertiary_industry_share": share("sc_tertiary", "sc_employed"),
-        # table_satisfaction
+        # tables.appendix.satisfaction
         "overall_satisfaction": div(weighted, total),
-        # table_resources
+        # tables.appendix.resources
         "certificate_course_share": share("res_cert_courses", "res_courses"),
         "online_course_share": share("res_online_courses", "res_courses"),
-        # table_international
+        # tables.appendix.international
         "international_students_per_1000": div(col("intl_students"), col("full_time_students")) * 1000,
         "sino_foreign_student_share": share("intl_sino_foreign_students", "full_time_students"),
-        # table_service
+        # tables.appendix.service
         "local_employment_share": share("svc_local", "svc_employed"),
         "invention_patent_share": share("svc_invention_patents", "svc_patents"),
         "horizontal_service_income_per_teacher": div(
             col("svc_horizontal_income") * 10000, col("full_time_teachers")
         ),
-        # table_policy
+        # tables.appendix.policy
         "student_teacher_ratio_simple": div(col("full_time_students"), col("full_time_teachers")),
         "full_time_teacher_share": share("full_time_teachers", "pol_staff"),
         "staffing_quota_usage": share("pol_staff", "pol_staff_quota"),

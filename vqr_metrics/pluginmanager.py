@@ -5,7 +5,7 @@ the plugin at fault: the built-in ``DEFAULT_PLUGINS``, the entry-point group
 ``vqr_metrics`` (third-party distributions), and modules or files a config
 names.  Nothing is loaded at import time; tests build a manager with only
 the plugins they choose.  An operator shuts plugins out, unloaded, with
-``VQR_DISABLE_PLUGINS=a,b`` (a built-in also by its module's last name).
+``VQR_DISABLE_PLUGINS=a,b`` (a built-in also by its path in the package or its module's last name).
 """
 
 from __future__ import annotations
@@ -35,33 +35,33 @@ DISABLE_VARIABLE = "VQR_DISABLE_PLUGINS"
 BUILTIN_PACKAGE = "vqr_metrics_plugins"
 
 DEFAULT_PLUGINS: tuple[str, ...] = (
-    f"{BUILTIN_PACKAGE}.csv_io",
-    f"{BUILTIN_PACKAGE}.report_text",
-    f"{BUILTIN_PACKAGE}.xlsx_io",
-    f"{BUILTIN_PACKAGE}.json_io",
-    f"{BUILTIN_PACKAGE}.arrow_io",
-    f"{BUILTIN_PACKAGE}.writers",
-    f"{BUILTIN_PACKAGE}.stream_writers",
-    f"{BUILTIN_PACKAGE}.xlsx_writer",
-    f"{BUILTIN_PACKAGE}.html_writer",
-    f"{BUILTIN_PACKAGE}.scoring_methods",
-    f"{BUILTIN_PACKAGE}.table_scorecard",
-    f"{BUILTIN_PACKAGE}.table_satisfaction",
-    f"{BUILTIN_PACKAGE}.table_resources",
-    f"{BUILTIN_PACKAGE}.table_international",
-    f"{BUILTIN_PACKAGE}.table_service",
-    f"{BUILTIN_PACKAGE}.table_policy",
-    f"{BUILTIN_PACKAGE}.core_conditions",
-    f"{BUILTIN_PACKAGE}.core_students",
-    f"{BUILTIN_PACKAGE}.core_employment",
-    f"{BUILTIN_PACKAGE}.core_training",
-    f"{BUILTIN_PACKAGE}.core_majors",
-    f"{BUILTIN_PACKAGE}.core_faculty",
-    f"{BUILTIN_PACKAGE}.core_integration",
-    f"{BUILTIN_PACKAGE}.core_funding",
-    f"{BUILTIN_PACKAGE}.core_research",
-    f"{BUILTIN_PACKAGE}.consistency",
-    f"{BUILTIN_PACKAGE}.narrative",
+    f"{BUILTIN_PACKAGE}.readers.csv_reader",
+    f"{BUILTIN_PACKAGE}.readers.report.reader",
+    f"{BUILTIN_PACKAGE}.readers.xlsx_reader",
+    f"{BUILTIN_PACKAGE}.readers.json_reader",
+    f"{BUILTIN_PACKAGE}.readers.arrow_reader",
+    f"{BUILTIN_PACKAGE}.writers.text_writers",
+    f"{BUILTIN_PACKAGE}.writers.stream_writers",
+    f"{BUILTIN_PACKAGE}.writers.xlsx_writer",
+    f"{BUILTIN_PACKAGE}.writers.html_writer",
+    f"{BUILTIN_PACKAGE}.scoring.methods",
+    f"{BUILTIN_PACKAGE}.tables.appendix.scorecard",
+    f"{BUILTIN_PACKAGE}.tables.appendix.satisfaction",
+    f"{BUILTIN_PACKAGE}.tables.appendix.resources",
+    f"{BUILTIN_PACKAGE}.tables.appendix.international",
+    f"{BUILTIN_PACKAGE}.tables.appendix.service",
+    f"{BUILTIN_PACKAGE}.tables.appendix.policy",
+    f"{BUILTIN_PACKAGE}.tables.core_data.conditions",
+    f"{BUILTIN_PACKAGE}.tables.core_data.students",
+    f"{BUILTIN_PACKAGE}.tables.core_data.employment",
+    f"{BUILTIN_PACKAGE}.tables.core_data.training",
+    f"{BUILTIN_PACKAGE}.tables.core_data.majors",
+    f"{BUILTIN_PACKAGE}.tables.core_data.faculty",
+    f"{BUILTIN_PACKAGE}.tables.core_data.integration",
+    f"{BUILTIN_PACKAGE}.tables.core_data.funding",
+    f"{BUILTIN_PACKAGE}.tables.core_data.research",
+    f"{BUILTIN_PACKAGE}.checks.consistency",
+    f"{BUILTIN_PACKAGE}.checks.narrative",
 )
 
 # hook name -> the kind of object its register callback takes
@@ -196,7 +196,10 @@ def make_plugin_manager(
         known.update(ep.name for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP))
     unknown = sorted(shut - known)
     if unknown:
-        close = did_you_mean(unknown[0], known)
+        # suggest a built-in by its last name only, not by all three of its names
+        prefix = f"{BUILTIN_PACKAGE}."
+        relative = {n.removeprefix(prefix) for n in known if n.startswith(prefix)}
+        close = did_you_mean(unknown[0], known - relative)
         raise PluginError(f"{DISABLE_VARIABLE} names no plugin {unknown[0]!r}{close}")
     pm.vqr_disabled = tuple(skipped)  # type: ignore[attr-defined]
     return pm
@@ -208,8 +211,11 @@ def disabled_plugins() -> frozenset[str]:
 
 
 def _names(name: str) -> set[str]:
-    # a built-in answers to its module's last name too: VQR_DISABLE_PLUGINS=consistency
-    return {name, name.removeprefix(f"{BUILTIN_PACKAGE}.")}
+    # a built-in answers to its path in the package and its module's last name
+    # too: VQR_DISABLE_PLUGINS=checks.consistency or =consistency
+    if not name.startswith(f"{BUILTIN_PACKAGE}."):
+        return {name}
+    return {name, name.removeprefix(f"{BUILTIN_PACKAGE}."), name.rsplit(".", 1)[1]}
 
 
 @contextmanager

@@ -1,0 +1,1 @@
+"""Checks: findings over a whole dataset, driven by what templates declare."""

@@ -1,0 +1,131 @@
+"""CSV input, long and wide (see :mod:`._tabular`), UTF-8 (with or without
+BOM) or GBK/GB18030 as Excel on Chinese Windows saves it, or UTF-16 with
+its BOM (Excel's "Unicode 文本" export, tab-separated, often a ``.txt``):
+detected, or set with ``encoding = "…"`` on the input.  Cells are separated
+by commas, tabs or semicolons; title rows above the header are skipped
+(an info finding names each).
+
+One file may hold schools of different types and levels: a column ``类型``
+(also ``type``, ``学校类型``, ``院校类型``: 综合, 师范, 民族, 工科, 农林, …)
+gives each row's school type, a column ``层次`` (also ``level``,
+``办学层次``, ``学校层次``: 高职 or 中职, or 高等职业/中等职业) its level.
+They are not figures but attributes of the school, which the compliance
+rules read; all rows of one school must agree; ``level``/``type`` on the
+input override them.
+
+Arrow parses the file and the figures are read column-wise; only the odd
+cell takes the per-cell path (see :mod:`._fast_tabular`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+
+from vqr_metrics.catalog import Catalog
+from vqr_metrics.collect import Collector
+from vqr_metrics.errors import InputError
+from vqr_metrics.model import InputSpec, Reader, ReadOutput
+from vqr_metrics.textio import read_text
+
+from ..writers.excel_cells import unguard, unguard_column
+from .conventions import require_content, warn_if_nothing_read
+from .csv_header import find_header, note_titles, sniff_table
+from .tabular import read_rows
+from .tabular_fast import read_wide
+
+
+def read_csv(spec: InputSpec, catalog: Catalog) -> ReadOutput:
+    text, cut = read_text(spec.path, spec.encoding)
+    require_content(spec.path, text)
+    collect = Collector(catalog, spec)
+    if cut is not None:
+        collect.note(cut)
+    lines = text.split("\n")
+    found = find_header(spec.path, lines, spec.entity is not None)
+    note_titles(collect, spec.path, lines, found)
+    delimiter, skip = found.delimiter, found.line - 1
+    text = "\n".join(lines[skip:]) if skip else text  # from the header on; line numbers count from skip
+    del lines
+    if _read_fast(spec.path, text, delimiter, collect, skip):
+        warn_if_nothing_read(collect, "no rows under a header")
+        return collect.output()
+    try:
+        # a cell our outputs made Excel-safe ('=…) reads as it was
+        rows = [
+            [unguard(c) for c in row]
+            for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        ]
+    except csv.Error as exc:
+        raise InputError(f"input {spec.path}: not valid CSV: {exc}") from None
+    numbered = [(n, row) for n, row in enumerate(rows, skip + 1) if any(c.strip() for c in row)]
+    if numbered:
+        (header_line, header), body = numbered[0], numbered[1:]
+        read_rows(spec.path, header_line, header, body, collect)
+    warn_if_nothing_read(collect, "no rows under a header" if numbered else "no filled cells")
+    return collect.output()
+
+
+def _read_fast(path: str, text: str, delimiter: str, collect: Collector, skip: int) -> bool:
+    """Parse with Arrow and read column-wise (:mod:`._fast_tabular`); False
+    (nothing read) for a file Arrow cannot map line for line — ragged rows,
+    line breaks inside quoted cells — which the csv module then reads.
+    ``text`` starts at line ``skip + 1`` of the file."""
+    lines = text.split("\n")
+    filled = [n for n, line in enumerate(lines, 1) if line.rstrip("\r")]
+    width = _width(lines, filled, delimiter) if filled else 0
+    if not width:
+        return False
+    try:
+        table = pa_csv.read_csv(
+            pa.py_buffer(text.encode("utf-8")),
+            read_options=pa_csv.ReadOptions(autogenerate_column_names=True, use_threads=True),
+            parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=False),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={f"f{i}": pa.string() for i in range(width)},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, ValueError):
+        return False
+    if table.num_rows != len(filled) or any(t != pa.string() for t in table.schema.types):
+        return False
+    table = pa.table([unguard_column(c) for c in table.columns], names=table.column_names)
+    at = 0  # the header is the first line with a filled cell (``,,,`` above it is not one)
+    while at < table.num_rows and not any(str(c).strip() for c in table.slice(at, 1).to_pylist()[0].values()):
+        at += 1
+    if at == table.num_rows:
+        return False
+    header = [str(c) for c in table.slice(at, 1).to_pylist()[0].values()]
+    body = table.slice(at + 1)
+    numbers = np.array(filled[at + 1 :], dtype=np.int32) + skip
+    read_wide(
+        path, filled[at] + skip, header, [body.column(i) for i in range(body.num_columns)], numbers, collect
+    )
+    return True
+
+
+def _width(lines: list[str], filled: list[int], delimiter: str) -> int:
+    """Cells in the header line (0 when the csv module cannot split it)."""
+    try:
+        return len(next(csv.reader([lines[filled[0] - 1]], delimiter=delimiter)))
+    except csv.Error:
+        return 0
+
+
+def register_readers(register: Callable[[Reader], None]) -> None:
+    register(
+        Reader(
+            "csv",
+            "CSV, long (entity,year,indicator,value) or wide (entity,year,<indicator>…); UTF-8 or GBK",
+            (".csv", ".tsv", ".txt"),  # .txt: Excel's text exports, told from a report by sniffing
+            read_csv,
+            sniff_table,
+        )
+    )

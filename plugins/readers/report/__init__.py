@@ -1,0 +1,1 @@
+"""The report reader: a whole report's text (layout, matching printed tables to templates, prose)."""

@@ -1,0 +1,1 @@
+"""Scoring methods: normalisations, weightings and aggregations for scorecards."""

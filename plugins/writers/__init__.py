@@ -1,0 +1,1 @@
+"""Writers: the output formats, each streaming a result to a binary stream."""
