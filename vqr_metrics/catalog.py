@@ -16,43 +16,14 @@ import attrs
 
 from . import formula as formula_mod
 from .errors import FormulaError, PluginError, shown
-from .model import (
-    Aggregator,
-    Check,
-    Indicator,
-    Metric,
-    Normalizer,
-    Reader,
-    Table,
-    Weighting,
-    Writer,
-)
+from .kinds import KINDS as KIND_TABLE
+from .model import Aggregator, Check, Indicator, Metric, Normalizer, Reader, Rule, Table, Weighting, Writer
 from .names import did_you_mean, normalize_name
 
-KINDS = (
-    "table",
-    "indicator",
-    "metric",
-    "check",
-    "reader",
-    "writer",
-    "normalizer",
-    "weighting",
-    "aggregator",
-)
-_TYPES: dict[str, type] = {
-    "table": Table,
-    "indicator": Indicator,
-    "metric": Metric,
-    "check": Check,
-    "reader": Reader,
-    "writer": Writer,
-    "normalizer": Normalizer,
-    "weighting": Weighting,
-    "aggregator": Aggregator,
-}
-# Indicators and metrics share one namespace: formulas name both.
-_NAMESPACE = {"indicator": "value", "metric": "value", "table": "table"}
+KINDS = tuple(kind.name for kind in KIND_TABLE)
+_TYPES: dict[str, type] = {kind.name: kind.type for kind in KIND_TABLE}
+_NAMESPACE = {kind.name: kind.namespace for kind in KIND_TABLE}
+_IDENT = {kind.name: kind.ident for kind in KIND_TABLE}
 
 
 @attrs.frozen
@@ -109,7 +80,7 @@ class Catalog:
         if isinstance(obj, Table):
             self._register_table(obj, origin)
             return
-        ident = obj.key if isinstance(obj, (Indicator, Metric)) else obj.id  # type: ignore[attr-defined]
+        ident: str = getattr(obj, _IDENT[kind])
         if isinstance(obj, Metric):
             try:
                 self.formulas[obj.key] = formula_mod.parse(obj.formula)
@@ -403,6 +374,38 @@ class Catalog:
     @property
     def metrics(self) -> dict[str, Metric]:
         return self.items["metric"]
+
+    @property
+    def checks(self) -> dict[str, Check]:
+        return self.items["check"]
+
+    @property
+    def rules(self) -> dict[str, Rule]:
+        return self.items["rule"]
+
+    @property
+    def readers(self) -> dict[str, Reader]:
+        return self.items["reader"]
+
+    @property
+    def writers(self) -> dict[str, Writer]:
+        return self.items["writer"]
+
+    @property
+    def normalizers(self) -> dict[str, Normalizer]:
+        return self.items["normalizer"]
+
+    @property
+    def weightings(self) -> dict[str, Weighting]:
+        return self.items["weighting"]
+
+    @property
+    def aggregators(self) -> dict[str, Aggregator]:
+        return self.items["aggregator"]
+
+    def origin(self, kind: str, ident: str) -> Origin:
+        """The plugin that registered ``ident`` of ``kind``."""
+        return self.origins[(kind, ident)]
 
     def metric_order(self) -> list[str]:
         """Metric keys, each after every metric it depends on."""

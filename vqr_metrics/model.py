@@ -308,6 +308,23 @@ class Check:
     options: Mapping[str, Any] = attrs.field(factory=dict)
 
 
+@attrs.frozen
+class Rule:
+    """A finding rule, declared once: its ``code`` (the ``rule`` of every
+    finding it emits), the ``severity`` it is emitted at, a one-line
+    ``summary`` and the ``action`` a user should take.  ``vqr-score rules``
+    lists them, ``vqr-score explain CODE`` shows one."""
+
+    code: str = attrs.field(validator=_check_key)
+    severity: Severity = attrs.field(validator=attrs.validators.in_(SEVERITIES))
+    summary: str = attrs.field(validator=_check_name)
+    action: str = ""
+
+    @property
+    def id(self) -> str:
+        return self.code
+
+
 # --- scoring building blocks -------------------------------------------------
 # Arrays are numpy float64; NaN marks a missing value.  They are typed loosely
 # here so the model module does not import numpy.

@@ -28,6 +28,7 @@ import pluggy
 from . import hookspecs
 from .catalog import Catalog, Origin
 from .errors import PluginError, VqrError
+from .kinds import KINDS
 from .names import did_you_mean
 
 ENTRY_POINT_GROUP = "vqr_metrics"
@@ -65,17 +66,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
 )
 
 # hook name -> the kind of object its register callback takes
-REGISTRATION_HOOKS: dict[str, str] = {
-    "register_tables": "table",
-    "register_indicators": "indicator",
-    "register_metrics": "metric",
-    "register_checks": "check",
-    "register_readers": "reader",
-    "register_writers": "writer",
-    "register_normalizers": "normalizer",
-    "register_weightings": "weighting",
-    "register_aggregators": "aggregator",
-}
+REGISTRATION_HOOKS: dict[str, str] = {kind.hook: kind.name for kind in KINDS}
 
 
 class _Manager(pluggy.PluginManager):
