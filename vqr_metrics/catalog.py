@@ -17,7 +17,18 @@ import attrs
 from . import formula as formula_mod
 from .errors import FormulaError, PluginError, shown
 from .kinds import KINDS as KIND_TABLE
-from .model import Aggregator, Check, Indicator, Metric, Normalizer, Reader, Rule, Table, Weighting, Writer
+from .model import (
+    Aggregator,
+    Check,
+    FindingRule,
+    Indicator,
+    Metric,
+    Normalizer,
+    Reader,
+    Table,
+    Weighting,
+    Writer,
+)
 from .names import did_you_mean, normalize_name
 
 KINDS = tuple(kind.name for kind in KIND_TABLE)
@@ -380,7 +391,7 @@ class Catalog:
         return self.items["check"]
 
     @property
-    def rules(self) -> dict[str, Rule]:
+    def rules(self) -> dict[str, FindingRule]:
         return self.items["rule"]
 
     @property

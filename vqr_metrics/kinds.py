@@ -14,11 +14,11 @@ import attrs
 from .model import (
     Aggregator,
     Check,
+    FindingRule,
     Indicator,
     Metric,
     Normalizer,
     Reader,
-    Rule,
     Table,
     Weighting,
     Writer,
@@ -103,12 +103,12 @@ KINDS: tuple[Kind, ...] = (
     Kind(
         "rule",
         "rules",
-        Rule,
+        FindingRule,
         "code",
         "rule",
         """Register finding rules.
 
-    Call ``register(Rule(code, severity, summary, action))`` once for every
+    Call ``register(FindingRule(code, severity, summary, action))`` once for every
     ``rule`` code the plugin's findings carry: what it means in one line and
     what a user should do.  ``vqr-score rules`` lists them and ``vqr-score
     explain CODE`` shows one; a finding whose rule nobody registered is a bug.

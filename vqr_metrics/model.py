@@ -309,7 +309,7 @@ class Check:
 
 
 @attrs.frozen
-class Rule:
+class FindingRule:
     """A finding rule, declared once: its ``code`` (the ``rule`` of every
     finding it emits), the ``severity`` it is emitted at, a one-line
     ``summary`` and the ``action`` a user should take.  ``vqr-score rules``

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.scoring.support import catalog
-from vqr_metrics.scoring import compliance, spec
+from vqr_metrics.scoring import rulefiles, spec
 
 DOC = (Path(__file__).parents[2] / "docs" / "scoring.md").read_text(encoding="utf-8")
 
@@ -16,10 +16,10 @@ def test_every_config_key_is_documented() -> None:
         spec._DIMENSION,
         spec._INDICATOR,
         spec._SENSITIVITY,
-        compliance._ENTRY,
-        compliance._FILE,
-        compliance._RULE,
-        compliance._DECISION,
+        rulefiles._ENTRY,
+        rulefiles._FILE,
+        rulefiles._RULE,
+        rulefiles._DECISION,
     ]
     keys = {key for schema in schemas for key in schema}
     missing = sorted(k for k in keys if f"`{k}`" not in DOC and f"\n{k} = " not in DOC)

@@ -19,7 +19,7 @@ from ..catalog import Catalog
 from ..config import Config
 from ..dataset import Dataset
 from ..findings import FindingBuilder
-from .compliance import RuleSet, evaluate_rules, parse_compliance
+from .compliance import evaluate_rules
 from .data import Imputation, extract
 from .results import (
     ComplianceResult,
@@ -29,6 +29,7 @@ from .results import (
     score_columns,
     score_rows,
 )
+from .rulefiles import RuleSet, parse_compliance
 from .sensitivity import analyse
 from .spec import Methods, Scorecard, parse_scorecards
 from .tree import evaluate

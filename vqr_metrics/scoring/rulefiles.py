@@ -1,0 +1,279 @@
+"""Compliance rule files: thresholds by school type, proxies and the verdict ladder, parsed and validated.
+
+A rule names one or more metrics (the first an entity reported wins, e.g.
+the printed ratio before the recomputed one), a comparison and a threshold,
+either one for every school or one per school type (综合/师范/… from the
+config).  :mod:`.compliance` applies the parsed rule sets to a dataset.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ..catalog import Catalog
+from ..config import LEVELS, check_keys, read_toml, table_list
+from ..dataset import Dataset
+from ..errors import ConfigError, FormulaError
+from ..names import did_you_mean
+
+OPS: dict[str, Callable[[float, float], bool]] = {
+    "<=": operator.le,
+    ">=": operator.ge,
+    "<": operator.lt,
+    ">": operator.gt,
+}
+_OP_ALIASES = {"≤": "<=", "≥": ">="}
+_TYPE_SEPARATORS = re.compile(r"[/、,，]")
+UNDETERMINED = "未能判定"
+# proxy -> the ops for which the bound can prove a pass; for the other ops it can only prove a
+# failure.  A lower bound (the standard's value is at least the reported one) that meets ">= t"
+# proves a pass; one that breaks "<= t" proves a failure; the other outcomes prove nothing.
+PROXIES: dict[str, frozenset[str]] = {
+    "lower_bound": frozenset({">=", ">"}),
+    "upper_bound": frozenset({"<=", "<"}),
+}
+
+_ENTRY: dict[str, tuple[type | tuple[type, ...], bool]] = {
+    "rules": (str, True),
+    "name": (str, False),
+    "type": (str, False),
+    "entities": (list, False),
+    "years": (list, False),
+}
+_FILE: dict[str, tuple[type | tuple[type, ...], bool]] = {
+    "name": (str, True),
+    "source": (str, True),
+    "description": (str, False),
+    "level": (str, False),
+    "rules": (list, True),
+    "decision": (list, False),
+}
+_RULE: dict[str, tuple[type | tuple[type, ...], bool]] = {
+    "id": (str, True),
+    "name": (str, True),
+    "metric": ((str, list), True),
+    "op": (str, True),
+    "threshold": (float, False),
+    "thresholds": (dict, False),
+    "counts": (bool, False),
+    "proxy": (str, False),
+    "proxy_when_missing": (list, False),
+    "source": (str, False),
+    "note": (str, False),
+}
+_DECISION: dict[str, tuple[type | tuple[type, ...], bool]] = {
+    "failed": (int, True),
+    "verdict": (str, True),
+    "card": (str, False),
+}
+
+
+@attrs.frozen
+class Rule:
+    id: str
+    name: str
+    keys: tuple[str, ...]
+    op: str
+    threshold: float | None
+    thresholds: Mapping[str, float]  # school type -> threshold
+    counts: bool
+    source: str
+    note: str
+    proxy: str | None = None
+    # The proxy applies only where the metric used rests on one of these
+    # inputs and it is missing (a fallback denominator, e.g. 全日制 for 折合在校生数).
+    proxy_when_missing: tuple[str, ...] = ()
+
+    def proxy_for(self, dataset: Dataset, catalog: Catalog, row: int, key: str) -> str | None:
+        """The proxy kind of the value of ``key`` in ``row``, if it is one."""
+        if self.proxy is None or not self.proxy_when_missing:
+            return self.proxy
+        used = _inputs_of(catalog, key)
+        missing = [k for k in self.proxy_when_missing if k in used and math.isnan(dataset.column(k)[row])]
+        return self.proxy if missing else None
+
+    def proves(self, passed: bool, proxy: str | None) -> bool:
+        """Whether this outcome of the comparison holds for the quantity the
+        standard means, not only for the reported value."""
+        if proxy is None:
+            return True
+        return passed == (self.op in PROXIES[proxy])
+
+
+def _inputs_of(catalog: Catalog, key: str) -> set[str]:
+    """Every indicator and metric ``key`` is computed from, through metrics."""
+    seen: set[str] = set()
+    todo = [key]
+    while todo:
+        for dep in catalog.dependencies.get(todo.pop(), {}).values():
+            if dep not in seen:
+                seen.add(dep)
+                todo.append(dep)
+    return seen
+
+
+@attrs.frozen
+class Decision:
+    failed: int
+    verdict: str
+    card: str = ""
+
+
+@attrs.frozen
+class RuleSet:
+    """One ``[[compliance]]`` entry with its rule file loaded."""
+
+    name: str
+    source: str
+    file: str
+    level: str | None
+    rules: tuple[Rule, ...]
+    decisions: tuple[Decision, ...]  # ascending by ``failed``, starting at 0
+    type: str | None
+    entities: tuple[str, ...]
+    years: tuple[int, ...]
+
+    def types(self) -> list[str]:
+        return sorted({t for rule in self.rules for t in rule.thresholds})
+
+    def decide(self, failed: int) -> Decision:
+        return [d for d in self.decisions if d.failed <= failed][-1]
+
+
+def parse_compliance(
+    raws: tuple[Mapping[str, Any], ...], catalog: Catalog, source: str, base_dir: Path
+) -> tuple[RuleSet, ...]:
+    sets = []
+    for n, raw in enumerate(raws, 1):
+        where = f"compliance #{n}"
+        check_keys(raw, _ENTRY, where, source)
+        path = Path(raw["rules"])
+        path = path if path.is_absolute() else base_dir / path
+        if not path.is_file():
+            raise ConfigError(f"{source}: {where}.rules: rule file {path} does not exist")
+        ruleset = load_rule_file(path, catalog)
+        entity_type = raw.get("type")
+        known = ruleset.types()
+        if entity_type is not None and known and entity_type not in known:
+            raise ConfigError(
+                f"{source}: {where}.type {entity_type!r} has no thresholds in {ruleset.file}; "
+                f"known: {', '.join(known)}{did_you_mean(entity_type, known)}"
+            )
+        entities, years = raw.get("entities", []), raw.get("years", [])
+        if not all(isinstance(e, str) for e in entities):
+            raise ConfigError(f"{source}: {where}.entities must be a list of entity names")
+        if not all(isinstance(y, int) and not isinstance(y, bool) for y in years):
+            raise ConfigError(f"{source}: {where}.years must be a list of years (integers)")
+        sets.append(
+            attrs.evolve(
+                ruleset,
+                name=raw.get("name", ruleset.name),
+                type=entity_type,
+                entities=tuple(entities),
+                years=tuple(years),
+            )
+        )
+    return tuple(sets)
+
+
+def load_rule_file(path: Path, catalog: Catalog) -> RuleSet:
+    """Read and validate a rule file (``configs/rules/*.toml``)."""
+    source = str(path)
+    data = read_toml(path, "compliance rule file")
+    check_keys(data, _FILE, "the rule file", source)
+    level = data.get("level")
+    if level is not None and level not in LEVELS:
+        raise ConfigError(f"{source}: level must be one of {', '.join(LEVELS)}, not {level!r}")
+    rules = [
+        _rule(raw, f"rules #{n}", source, catalog)
+        for n, raw in enumerate(table_list(data, "rules", source), 1)
+    ]
+    ids = [r.id for r in rules]
+    if len(set(ids)) != len(ids):
+        raise ConfigError(f"{source}: rule id {next(i for i in ids if ids.count(i) > 1)!r} is used twice")
+    decisions = []
+    for n, raw in enumerate(table_list(data, "decision", source), 1):
+        check_keys(raw, _DECISION, f"decision #{n}", source)
+        if raw["failed"] < 0:
+            raise ConfigError(f"{source}: decision #{n}.failed must be ≥ 0")
+        decisions.append(Decision(raw["failed"], raw["verdict"], raw.get("card", "")))
+    if not decisions:
+        decisions = [Decision(1, "不合格")]
+    if len({d.failed for d in decisions}) != len(decisions):
+        raise ConfigError(f"{source}: two [[decision]] entries have the same failed count")
+    if all(d.failed > 0 for d in decisions):
+        decisions.append(Decision(0, "合格"))
+    return RuleSet(
+        name=data["name"],
+        source=data["source"],
+        file=source,
+        level=level,
+        rules=tuple(rules),
+        decisions=tuple(sorted(decisions, key=lambda d: d.failed)),
+        type=None,
+        entities=(),
+        years=(),
+    )
+
+
+def _rule(raw: Mapping[str, Any], where: str, source: str, catalog: Catalog) -> Rule:
+    check_keys(raw, _RULE, where, source)
+    where = f"{where} ({raw['id']})"
+    names = raw["metric"] if isinstance(raw["metric"], list) else [raw["metric"]]
+    if not names or not all(isinstance(n, str) for n in names):
+        raise ConfigError(f"{source}: {where}.metric must be a name or a list of names (first reported wins)")
+    keys = []
+    for name in names:
+        try:
+            keys.append(catalog.resolve(name))
+        except FormulaError as exc:
+            raise ConfigError(f"{source}: {where}.metric: {exc}") from None
+    op = _OP_ALIASES.get(raw["op"], raw["op"])
+    if op not in OPS:
+        raise ConfigError(f"{source}: {where}.op must be one of {', '.join(OPS)}, not {raw['op']!r}")
+    if ("threshold" in raw) == ("thresholds" in raw):
+        raise ConfigError(f"{source}: {where} needs either threshold = … or [thresholds] by school type")
+    if "threshold" in raw and not math.isfinite(raw["threshold"]):
+        raise ConfigError(f"{source}: {where}.threshold must be a finite number, not {raw['threshold']!r}")
+    thresholds: dict[str, float] = {}
+    for types, value in raw.get("thresholds", {}).items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise ConfigError(f"{source}: {where}.thresholds.{types} must be a finite number, not {value!r}")
+        for school_type in filter(None, (t.strip() for t in _TYPE_SEPARATORS.split(types))):
+            if school_type in thresholds:
+                raise ConfigError(f"{source}: {where}.thresholds names type {school_type!r} twice")
+            thresholds[school_type] = float(value)
+    proxy = raw.get("proxy")
+    if proxy is not None and proxy not in PROXIES:
+        raise ConfigError(
+            f"{source}: {where}.proxy must be one of {' | '.join(PROXIES)}, not {proxy!r}"
+            f"{did_you_mean(proxy, PROXIES)}"
+        )
+    when_missing = []
+    for name in raw.get("proxy_when_missing", []):
+        if proxy is None:
+            raise ConfigError(f"{source}: {where}.proxy_when_missing needs a proxy = … to apply")
+        try:
+            when_missing.append(catalog.resolve(str(name)))
+        except FormulaError as exc:
+            raise ConfigError(f"{source}: {where}.proxy_when_missing: {exc}") from None
+    return Rule(
+        id=raw["id"],
+        name=raw["name"],
+        keys=tuple(dict.fromkeys(keys)),
+        op=op,
+        threshold=float(raw["threshold"]) if "threshold" in raw else None,
+        thresholds=thresholds,
+        counts=raw.get("counts", True),
+        source=raw.get("source", ""),
+        note=raw.get("note", ""),
+        proxy=proxy,
+        proxy_when_missing=tuple(when_missing),
+    )
