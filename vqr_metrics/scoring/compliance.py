@@ -1,6 +1,5 @@
 """Compliance judged: pass/fail per rule with the margin, and a verdict per entity and year.
 
-
 A rule names one or more metrics (the first an entity reported wins, e.g.
 the printed ratio before the recomputed one), a comparison and a threshold,
 either one for every school or one per school type (综合/师范/… from the
