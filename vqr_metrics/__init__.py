@@ -16,18 +16,18 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from .api import run
     from .catalog import Catalog
     from .config import Config, load_config
     from .errors import ConfigError, FormulaError, InputError, PluginError, VqrError
     from .findings import Findings
     from .model import Check, Finding, Indicator, Metric, Provenance, Reader, Table, Value, Writer
+    from .pipeline import run
     from .pluginmanager import DEFAULT_PLUGINS, build_catalog, make_plugin_manager
     from .result import Result
     from .values import Values
 
 _WHERE = {
-    "run": "api",
+    "run": "pipeline",
     "Catalog": "catalog",
     "Config": "config",
     "load_config": "config",

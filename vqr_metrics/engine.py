@@ -1,10 +1,11 @@
-"""The engine: evaluates metrics column-wise in dependency order and runs
-checks.  It knows no table by name; everything comes from the catalog."""
+"""The engine: metrics evaluated column-wise in the order of their dependency graph.
+
+It knows no table by name; everything comes from the catalog.  Checks run
+after it (:mod:`.checking`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Mapping
 
 import numpy as np
 import numpy.typing as npt
@@ -14,9 +15,7 @@ from . import formula as formula_mod
 from .arrow import TEXT
 from .catalog import Catalog
 from .dataset import NULL_REASONS, Dataset
-from .errors import PluginError, guarded
 from .findings import FindingBuilder, Findings
-from .model import CheckContext, Finding
 from .suspect import inherited
 
 
@@ -182,49 +181,3 @@ def _propagate_conflicts(
     rows = inherited(dataset.conflicted, deps, uses_prev, prev_index)
     if rows is not None:
         dataset.mark_conflicted(key, rows & ~np.isnan(dataset.columns[key]))
-
-
-def check_options(catalog: Catalog, configured: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    """Each check's options: its declared defaults overridden by ``[checks]``."""
-    out: dict[str, dict[str, Any]] = {}
-    for check_id, check in catalog.items["check"].items():
-        options = dict(check.options)
-        for name in options:
-            if name in configured:
-                options[name] = configured[name]
-        out[check_id] = options
-    return out
-
-
-def _findings_of(run: Callable[[CheckContext], Any], context: CheckContext) -> Findings | list[Any]:
-    produced = run(context)
-    return produced if isinstance(produced, Findings) else list(produced)
-
-
-def run_checks(
-    dataset: Dataset,
-    catalog: Catalog,
-    configured: Mapping[str, Any] | None = None,
-    disabled: frozenset[str] = frozenset(),
-) -> Findings:
-    """Run every registered check not disabled; a check that raises is a
-    plugin error naming it, never a traceback.  A check yields
-    :class:`Finding` objects, or returns a :class:`Findings` table built in
-    bulk (:class:`FindingBuilder`) when it has many to say."""
-    findings = FindingBuilder()
-    options = check_options(catalog, configured or {})
-    for check_id in sorted(catalog.items["check"]):
-        if check_id in disabled:
-            continue
-        check = catalog.items["check"][check_id]
-        context = CheckContext(dataset=dataset, catalog=catalog, options=options[check_id])
-        origin = catalog.origins[("check", check_id)]
-        produced = guarded(f"check {check_id!r} ({origin})", _findings_of, check.run, context)
-        if isinstance(produced, Findings):
-            findings.extend(produced)
-            continue
-        for finding in produced:
-            if not isinstance(finding, Finding):
-                raise PluginError(f"check {check_id!r} ({origin}) yielded {finding!r:.60}")
-            findings.add(finding)
-    return findings.build()
