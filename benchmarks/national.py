@@ -370,7 +370,9 @@ def engine_alone(rows: int, repeat: int) -> list[list[str]]:
     t_numpy = best_of(numpy_expr, repeat)
     out.append((f"run.py expression, {rows:,} rows", t_engine, t_numpy))
 
-    catalog = build_catalog(make_plugin_manager(DEFAULT_PLUGINS, entry_points=False), year_over_year=True)
+    catalog = build_catalog(
+        make_plugin_manager(DEFAULT_PLUGINS, entry_points=False),
+    )
     schools = rows // YEARS
     cols: dict[str, npt.NDArray[np.float64]] = {
         k: np.where(rng.random(rows) < 0.01, np.nan, rng.integers(0, 1000, rows).astype(np.float64))

@@ -110,7 +110,7 @@ def bench_memory() -> list[tuple[str, float, float, bool]]:
     rows = tuple(Indicator(f"i{k}", f"指标{k}", "人") for k in range(indicators))
     catalog = Catalog()
     catalog.register("table", Table("bench", "基准表", rows), Origin("bench"))
-    catalog.finish(year_over_year=False)
+    catalog.finish()  # no derivation registered: no _yoy metrics
     prov = Provenance("bench.csv", 1, "1")
     figures = [
         Figure(f"e{e}", year, f"i{k}", float(k), prov)

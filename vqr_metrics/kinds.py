@@ -14,6 +14,7 @@ import attrs
 from .model import (
     Aggregator,
     Check,
+    Derivation,
     FindingRule,
     Indicator,
     Metric,
@@ -83,6 +84,20 @@ KINDS: tuple[Kind, ...] = (
     Call ``register(Metric(key, name, formula, ...))``.  The formula is parsed
     once at registration; names it uses are resolved after every plugin has
     registered, so a metric may use indicators or metrics of other plugins.
+    """,
+    ),
+    Kind(
+        "derivation",
+        "derivations",
+        Derivation,
+        "id",
+        "derivation",
+        """Register families of derived metrics (e.g. year over year).
+
+    Call ``register(Derivation(id, description, derive))``.  After every
+    plugin has registered, ``derive(base)`` is called for each indicator and
+    metric and returns the :class:`~vqr_metrics.model.Metric` it derives, or
+    None; the engine registers those under the plugin's name.
     """,
     ),
     Kind(

@@ -297,6 +297,19 @@ class CheckContext:
 
 
 @attrs.frozen
+class Derivation:
+    """A family of metrics made from other registered ones once every plugin
+    has registered: ``derive(base)`` gets each indicator (twins once) and each
+    registered metric and returns the metric it derives from it, or None.
+    A derived key someone registered already is left to them.  Its label is
+    the base's label followed by what its name adds to the base's name."""
+
+    id: str = attrs.field(validator=_check_key)
+    description: str
+    derive: Callable[[Indicator | Metric], Metric | None]
+
+
+@attrs.frozen
 class Check:
     """A consistency rule.  ``run`` yields findings (or returns a
     :class:`vqr_metrics.findings.Findings` table built in bulk); ``options``

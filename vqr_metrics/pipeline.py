@@ -64,7 +64,9 @@ def plugin_manager_for(
 def prepare(config: Config, pm: pluggy.PluginManager | None = None) -> Catalog:
     """Load plugins and check everything in the config that names them,
     before any input is read."""
-    catalog = build_catalog(pm or plugin_manager_for(config), year_over_year=config.year_over_year)
+    # [engine] year_over_year = false switches off the built-in year-over-year derivation
+    skipped = () if config.year_over_year else ("year_over_year",)
+    catalog = build_catalog(pm or plugin_manager_for(config), skip_derivations=skipped)
     validate_check_options(config, catalog)
     output_format(catalog, config)
     return catalog

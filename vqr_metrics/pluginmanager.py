@@ -46,6 +46,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     f"{BUILTIN_PACKAGE}.writers.xlsx_writer",
     f"{BUILTIN_PACKAGE}.writers.html_writer",
     f"{BUILTIN_PACKAGE}.scoring.methods",
+    f"{BUILTIN_PACKAGE}.metrics.year_over_year",
     f"{BUILTIN_PACKAGE}.tables.appendix.scorecard",
     f"{BUILTIN_PACKAGE}.tables.appendix.satisfaction",
     f"{BUILTIN_PACKAGE}.tables.appendix.resources",

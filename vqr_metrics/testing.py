@@ -27,9 +27,9 @@ import numpy as np
 import pytest
 
 from . import formula
-from .api import plugin_manager_for, run
 from .catalog import Catalog
 from .config import Config
+from .pipeline import plugin_manager_for, run
 from .pluginmanager import DEFAULT_PLUGINS, build_catalog, make_plugin_manager
 from .result import Result
 

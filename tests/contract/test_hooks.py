@@ -313,3 +313,32 @@ def test_a_failing_sniff_is_a_plugin_error(vqr_config: ConfigBuilder) -> None:
     path = vqr_config.csv("d.csv", [["entity", "year", "测试在校生数"], ["甲校", 2023, 1]])
     with pytest.raises(PluginError, match=r"reader 'sniffy' .* sniffing .*d.csv failed: ValueError"):
         vqr_config.add_input(path).run(tiny, Sniffy, builtins=CORE)
+
+
+def test_hook_register_derivations(vqr_config: ConfigBuilder) -> None:
+    from vqr_metrics.model import Derivation, Metric
+
+    class Doubled:
+        """A third-party family: ``<key>_x2`` for every indicator with a unit of 人."""
+
+        @staticmethod
+        def register_derivations(register: Callable[[Derivation], None]) -> None:
+            def doubled(base: Indicator | Metric) -> Metric | None:
+                if base.unit != "人":
+                    return None
+                return Metric(f"{base.key}_x2", f"{base.name}的两倍", f"{base.key} * 2", unit="人")
+
+            register(Derivation("doubled", "twice the figure", doubled))
+
+    path = vqr_config.csv("d.csv", [["entity", "year", "测试在校生数"], ["甲校", 2023, 300]])
+    result = vqr_config.add_input(path).run(tiny, Doubled(), builtins=CORE)
+    assert result.value("甲校", 2023, "tiny_students_x2") == 600
+    assert result.catalog is not None
+    assert result.catalog.derived_from("tiny_students_x2") == "tiny_students"
+    assert result.catalog.label("tiny_students_x2") == "测试在校生数的两倍"
+    assert "tiny_ratio_x2" not in result.catalog.metrics  # derive() said None for it
+    assert "tiny_students_yoy" not in result.catalog.metrics  # the built-in family is not loaded here
+    from vqr_metrics.pluginmanager import build_catalog, make_plugin_manager
+
+    pm = make_plugin_manager(CORE, entry_points=False, objects=[("tiny", tiny), ("doubled", Doubled())])
+    assert "tiny_students_x2" not in build_catalog(pm, skip_derivations=("doubled",)).metrics

@@ -14,7 +14,11 @@ from vqr_metrics.errors import FormulaError, PluginError
 from vqr_metrics.model import Indicator, Metric, Table
 from vqr_metrics.testing import ConfigBuilder, make_catalog
 
-CORE = ("vqr_metrics_plugins.readers.csv_reader", "vqr_metrics_plugins.writers.text_writers")
+CORE = (
+    "vqr_metrics_plugins.readers.csv_reader",
+    "vqr_metrics_plugins.writers.text_writers",
+    "vqr_metrics_plugins.metrics.year_over_year",
+)
 
 
 def tiny_catalog(*extra: object) -> Catalog:

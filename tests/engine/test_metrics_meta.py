@@ -7,13 +7,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from hypothesis import is_hypothesis_test
+from vqr_metrics_plugins.metrics.year_over_year import SUFFIX as YOY_SUFFIX
 
 import tests.checks.test_properties
 import tests.engine.test_metrics_properties
 import tests.readers.test_prose_properties
 from tests.support.plugins import tiny
 from tests.support.properties import COVERED, full_catalog, own_metrics
-from vqr_metrics.catalog import YOY_SUFFIX, Catalog
+from vqr_metrics.catalog import Catalog
 from vqr_metrics.testing import make_catalog
 
 

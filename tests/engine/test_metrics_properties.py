@@ -15,6 +15,7 @@ import math
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from vqr_metrics_plugins.metrics.year_over_year import SUFFIX as YOY_SUFFIX
 
 from tests.support.properties import (
     ancestors,
@@ -27,7 +28,6 @@ from tests.support.properties import (
     own_metrics,
     ratio_shape,
 )
-from vqr_metrics.catalog import YOY_SUFFIX
 
 CAT = full_catalog()
 RATIOS = {k: r for k in own_metrics(CAT) if (r := ratio_shape(CAT, k)) is not None}

@@ -20,9 +20,10 @@ import numpy as np
 
 from tests.support.seeds import table_catalog
 from vqr_metrics import formula as formula_mod
-from vqr_metrics.catalog import YOY_SUFFIX, Catalog
+from vqr_metrics.catalog import Catalog
+from vqr_metrics.checking import check_options
 from vqr_metrics.dataset import Dataset
-from vqr_metrics.engine import check_options, evaluate_metrics
+from vqr_metrics.engine import evaluate_metrics
 from vqr_metrics.model import CheckContext, Finding
 from vqr_metrics.testing import evaluate_metric, make_catalog
 
@@ -49,12 +50,8 @@ def full_catalog() -> Catalog:
 
 
 def own_metrics(catalog: Catalog) -> list[str]:
-    """Registered metrics, without the automatic ``<key>_yoy`` family."""
-    return [
-        k
-        for k in catalog.metrics
-        if not (k.endswith(YOY_SUFFIX) and catalog.origins[("metric", k)].plugin == "vqr_metrics.engine")
-    ]
+    """Registered metrics, without derived families (the ``<key>_yoy`` one)."""
+    return [k for k in catalog.metrics if catalog.derived_from(k) is None]
 
 
 # --- evaluating one formula -------------------------------------------------------

@@ -21,9 +21,10 @@ from typing import Any
 import attrs
 
 from vqr_metrics.catalog import Catalog
+from vqr_metrics.checking import run_checks
 from vqr_metrics.collect import Collector
 from vqr_metrics.dataset import Dataset, build_dataset
-from vqr_metrics.engine import evaluate_metrics, run_checks
+from vqr_metrics.engine import evaluate_metrics
 from vqr_metrics.model import Finding, InputSpec, Provenance, ReadOutput
 from vqr_metrics.pluginmanager import DEFAULT_PLUGINS
 from vqr_metrics.testing import make_catalog
@@ -38,7 +39,7 @@ ZHONGZHI_ENTITY = "呼和浩特市"
 TABLE_PLUGINS = tuple(
     p
     for p in DEFAULT_PLUGINS
-    if p.endswith((".csv_reader", ".text_writers", ".consistency")) or ".tables." in p
+    if p.endswith((".csv_reader", ".text_writers", ".consistency", ".year_over_year")) or ".tables." in p
 )
 
 

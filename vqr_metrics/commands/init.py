@@ -259,7 +259,7 @@ def _scorecard(catalog: Catalog, level: str, present: set[str], active: bool) ->
 
 def _starter(catalog: Catalog, key: str, present: set[str]) -> bool:
     metric = catalog.metrics[key]
-    if catalog.origins[("metric", key)].plugin == "vqr_metrics.engine" or metric.unit != "%":
+    if catalog.derived_from(key) is not None or metric.unit != "%":
         return False
     return metric.bounds == (0, 100) and _inputs_of(catalog, key) <= present
 

@@ -123,7 +123,7 @@ def _metrics(catalog: Catalog, pm: Any, ns: argparse.Namespace) -> tuple[list[st
             catalog.origins[("metric", key)].plugin,
         ]
         for key, metric in catalog.metrics.items()
-        if ns.all or catalog.origins[("metric", key)].plugin != _ENGINE  # the engine makes every _yoy
+        if ns.all or catalog.derived_from(key) is None  # derived families (every _yoy) on --all only
     ]
     return ["key", "name", "unit", "table", "formula", "plugin"], rows
 
@@ -168,5 +168,4 @@ def _plugins(catalog: Catalog, pm: Any, ns: argparse.Namespace) -> tuple[list[st
     return ["plugin", "source", "distribution", "hooks", "tables", "registers"], rows
 
 
-_ENGINE = "vqr_metrics.engine"
 _ROWS = {"indicators": _indicators, "metrics": _metrics, "tables": _tables, "plugins": _plugins}

@@ -1,0 +1,1 @@
+"""Derived metrics not tied to one table: families made from every indicator and metric."""
