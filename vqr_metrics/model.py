@@ -326,16 +326,32 @@ class FindingRule:
     """A finding rule, declared once: its ``code`` (the ``rule`` of every
     finding it emits), the ``severity`` it is emitted at, a one-line
     ``summary`` and the ``action`` a user should take.  ``vqr-score rules``
-    lists them, ``vqr-score explain CODE`` shows one."""
+    lists them, ``vqr-score explain CODE`` shows one.
+
+    A rule whose gravity depends on the case (a table left unread is a
+    warning when it held figures, else a note) gives its lesser severities
+    in ``also``; the summary says when each applies."""
 
     code: str = attrs.field(validator=_check_key)
     severity: Severity = attrs.field(validator=attrs.validators.in_(SEVERITIES))
     summary: str = attrs.field(validator=_check_name)
     action: str = ""
+    also: tuple[Severity, ...] = attrs.field(default=(), converter=tuple)
+
+    @also.validator
+    def _check_also(self, attribute: attrs.Attribute[tuple[Severity, ...]], value: tuple[str, ...]) -> None:
+        for severity in value:
+            if severity not in SEVERITIES or severity == self.severity:
+                raise ValueError(f"rule {self.code!r}: also must name other severities, not {severity!r}")
 
     @property
     def id(self) -> str:
         return self.code
+
+    @property
+    def severities(self) -> tuple[Severity, ...]:
+        """Every severity its findings may carry, the gravest first."""
+        return tuple(s for s in SEVERITIES if s == self.severity or s in self.also)
 
 
 # --- scoring building blocks -------------------------------------------------
@@ -357,14 +373,25 @@ class Normalizer:
     parameters: tuple[str, ...] = attrs.field(default=(), converter=_strs)
 
 
+# What a weighting does with the weights configured on a node's children.
+EXPLICIT_WEIGHTS = ("required", "optional", "ignored")
+
+
 @attrs.frozen
 class Weighting:
     """Derives the weights of a node's children from their normalised matrix
-    (entities × children) and the explicit weights; returns weights summing to 1."""
+    (entities × children) and the explicit weights; returns weights summing to 1.
+
+    ``explicit_weights`` says how it treats the weights configured on the
+    children, so that a scorecard is checked before it runs: ``"required"``
+    (every child needs one, as for ``explicit``), ``"ignored"`` (a weight
+    given is a mistake, as for ``equal``), or ``"optional"`` (the default:
+    all children or none have one; the method gets 1 for each when none has)."""
 
     id: str = attrs.field(validator=_check_key)
     description: str
     weigh: Callable[[Any, Any], Any]
+    explicit_weights: str = attrs.field(default="optional", validator=attrs.validators.in_(EXPLICIT_WEIGHTS))
 
 
 @attrs.frozen
@@ -373,8 +400,13 @@ class Aggregator:
 
     ``aggregate(matrix, weights)`` returns ``(scores, contributions)`` where
     contributions (entities × children) sum, row by row, to the scores.
+    ``takes_offset`` (default false) lets a node set ``offset``: the matrix
+    is shifted off zero by it, and the scores and contributions back (for a
+    method that needs values > 0, as ``geometric``); without it, an offset
+    on the node is a config error.
     """
 
     id: str = attrs.field(validator=_check_key)
     description: str
     aggregate: Callable[[Any, Any], tuple[Any, Any]]
+    takes_offset: bool = False
