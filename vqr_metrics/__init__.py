@@ -1,5 +1,4 @@
-"""vqr-metrics: a plugin-based metrics engine and scoring rules for China's
-vocational-education annual quality reports (职业教育质量年度报告).
+"""vqr-metrics: metrics, checks and scoring rules for vocational-education quality reports (质量年报).
 
     from vqr_metrics import Config, run
     result = run(Config.build(["report.txt"], output={"format": "json"}))

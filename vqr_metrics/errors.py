@@ -1,5 +1,6 @@
-"""User-facing errors.  Each carries one line that names the file, line or
-item at fault; the CLI prints it and exits with status 2, never a traceback."""
+"""User-facing errors, each one line naming the file, line or item at fault.
+
+The CLI prints it and exits with status 2, never a traceback."""
 
 from __future__ import annotations
 

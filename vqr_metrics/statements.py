@@ -1,5 +1,6 @@
-"""Statements a report's prose makes (an indicator, a figure, a year, a line) and their
-comparison with the values its tables give.
+"""Statements a report's prose makes, and their comparison with the values its tables give.
+
+A statement is an indicator, a figure, a year and the line it was read from.
 
 A reader that reads prose returns its statements as one Arrow table in the
 :data:`STATEMENTS` layout (``ReadOutput.statements``); ``key`` is the

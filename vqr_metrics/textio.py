@@ -1,5 +1,6 @@
-"""Decoding input text: UTF-8 (with or without BOM), UTF-16 with its BOM, or
-GBK/GB18030, the way Excel on Chinese Windows saves CSV and text."""
+"""Decoding input text: UTF-8 (with or without BOM), UTF-16 with its BOM, or GBK/GB18030.
+
+GBK is how Excel on Chinese Windows saves CSV and text."""
 
 from __future__ import annotations
 
