@@ -40,15 +40,24 @@ def register_normalizers(register: Callable[[Normalizer], None]) -> None:
 
 
 def register_weightings(register: Callable[[Weighting], None]) -> None:
-    register(Weighting("explicit", "the configured weights, renormalised", weights.explicit))
-    register(Weighting("equal", "equal weights", weights.equal))
-    register(Weighting("entropy", "entropy weights (0·ln0 = 0)", weights.entropy))
-    register(Weighting("critic", "CRITIC: spread × conflict", weights.critic))
+    # explicit_weights: a child's weight is needed by explicit, a mistake next to the others
+    for id_, description, weigh, use in (
+        ("explicit", "the configured weights, renormalised", weights.explicit, "required"),
+        ("equal", "equal weights", weights.equal, "ignored"),
+        ("entropy", "entropy weights (0·ln0 = 0)", weights.entropy, "ignored"),
+        ("critic", "CRITIC: spread × conflict", weights.critic, "ignored"),
+    ):
+        register(Weighting(id_, description, weigh, explicit_weights=use))
 
 
 def register_aggregators(register: Callable[[Aggregator], None]) -> None:
     register(Aggregator("arithmetic", "weighted arithmetic mean", aggregate.arithmetic))
     register(
-        Aggregator("geometric", "weighted geometric mean (values > 0, or an offset)", aggregate.geometric)
+        Aggregator(
+            "geometric",
+            "weighted geometric mean (values > 0, or an offset)",
+            aggregate.geometric,
+            takes_offset=True,
+        )
     )
     register(Aggregator("topsis", "TOPSIS closeness to the ideal, × 100", aggregate.topsis))

@@ -30,10 +30,6 @@ WITHIN = ("year", "all")
 SUSPECT = ("exclude", "use", "fail")
 DIRECTIONS = ("higher", "lower")
 PERTURB = ("share", "dirichlet", "none")
-# Built-in weightings that never read explicit weights: a weight next to them is a mistake.
-IGNORE_EXPLICIT = frozenset({"equal", "entropy", "critic"})
-# The only aggregation an offset applies to (it keeps the geometric mean off zero).
-OFFSET_AGGREGATORS = frozenset({"geometric"})
 
 DEFAULTS: dict[str, Any] = {
     "normalize": "minmax",
@@ -262,8 +258,10 @@ class _Parser:
         )
         offset = self.bounded(options["offset"], where, "offset", "a number ≥ 0", lambda x: x >= 0)
         alternatives = self.sensitivity.aggregate if self.sensitivity else ()
-        if "offset" in raw and not OFFSET_AGGREGATORS & {aggregate, *alternatives}:
-            raise self.fail(where, f'offset only applies to aggregate = "geometric", not {aggregate!r}')
+        aggregators = self.methods.aggregators
+        if "offset" in raw and not any(aggregators[a].takes_offset for a in {aggregate, *alternatives}):
+            takers = " / ".join(f'"{a.id}"' for a in aggregators.values() if a.takes_offset) or "none loaded"
+            raise self.fail(where, f"offset only applies to aggregate = {takers}, not {aggregate!r}")
         children: list[Node | Leaf] = []
         for n, child in enumerate(table_list(raw, "indicators", self.source), 1):
             children.append(self.leaf(child, f"{where}.indicators #{n}", options))
@@ -282,13 +280,15 @@ class _Parser:
     def _check_weights(self, children: Sequence[Node | Leaf], method: str, where: str) -> None:
         given = [c for c in children if c.weight is not None]
         methods = {method, *(self.sensitivity.weights if self.sensitivity else ())}
-        if "explicit" in methods and len(given) != len(children):
+        use = {m: self.methods.weightings[m].explicit_weights for m in methods}
+        required = sorted(m for m, u in use.items() if u == "required")
+        if required and len(given) != len(children):
             lacking = next(c for c in children if c.weight is None)
             raise self.fail(
                 lacking.where,
-                'needs a weight (its parent uses weights = "explicit"; or use weights = "equal")',
+                f'needs a weight (its parent uses weights = "{required[0]}"; or use weights = "equal")',
             )
-        if given and methods <= IGNORE_EXPLICIT:
+        if given and all(u == "ignored" for u in use.values()):
             raise self.fail(given[0].where, f"weight is not used by weights = {method!r}; remove it")
         if given and len(given) != len(children):
             raise self.fail(where, "give every child a weight, or none")

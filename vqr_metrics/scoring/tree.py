@@ -24,7 +24,7 @@ from ..findings import FindingBuilder, Findings, arguments, at_rows, in_row_orde
 from .aggregate import NonPositiveValue
 from .data import Array, CardData, Index, Mask
 from .normalize import competition_rank
-from .spec import OFFSET_AGGREGATORS, Leaf, Methods, Node, Scorecard
+from .spec import Leaf, Methods, Node, Scorecard
 from .weights import renormalize
 
 TOLERANCE = 1e-9
@@ -165,7 +165,7 @@ class _Evaluator:
     ) -> tuple[Array, Array]:
         method = self.variant.aggregate or node.aggregate
         aggregator = self.methods.aggregators[method]
-        offset = node.offset if method in OFFSET_AGGREGATORS else 0.0
+        offset = node.offset if aggregator.takes_offset else 0.0
         # The offset shifts values off zero and rescales them back onto 0–100,
         # so the aggregator always sees the 0–100 scale it is written for.
         scale = (100.0 + offset) / 100.0
