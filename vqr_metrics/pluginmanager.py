@@ -25,7 +25,7 @@ from typing import Any
 import attrs
 import pluggy
 
-from . import hookspecs
+from . import hookspecs, rules
 from .catalog import Catalog, Origin
 from .errors import PluginError, VqrError
 from .kinds import KINDS
@@ -120,6 +120,8 @@ def make_plugin_manager(
     """
     pm = _Manager(hookspecs.PROJECT)
     pm.add_hookspecs(hookspecs)
+    # The rules the core itself emits, whichever plugins are loaded (not listed, never disabled).
+    pm.register(rules, name=rules.CORE_PLUGIN)
     infos: dict[str, PluginInfo] = {}
     pm.vqr_infos = infos  # type: ignore[attr-defined]
     shut = disabled_plugins() if disabled is None else frozenset(disabled)

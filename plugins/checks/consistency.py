@@ -32,7 +32,7 @@ from vqr_metrics.checks import (
     readable,
 )
 from vqr_metrics.findings import Findings
-from vqr_metrics.model import Check, CheckContext
+from vqr_metrics.model import Check, CheckContext, FindingRule
 from vqr_metrics.names import normalize_unit
 
 Rows = npt.NDArray[np.intp]
@@ -353,3 +353,43 @@ CHECKS: tuple[tuple[str, Callable[[CheckContext], Findings], dict[str, object]],
 def register_checks(register: Callable[[Check], None]) -> None:
     for check_id, run, options in CHECKS:
         register(Check(check_id, (run.__doc__ or check_id).split("\n")[0], run, options))
+
+
+_FIX = "find which figure is wrong and correct it in the source"
+
+# One rule per check, under the check's id.
+RULES: tuple[FindingRule, ...] = (
+    FindingRule(
+        "relation_partition",
+        "error",
+        "the disjoint parts of a figure add up to more than the whole",
+        _FIX + " (the parts and the whole are named)",
+    ),
+    FindingRule("relation_subset", "error", "a part of a figure is greater than the whole", _FIX),
+    FindingRule(
+        "relation_other_unit",
+        "error",
+        "a figure counted in another unit (e.g. 人次 of 人) is smaller than the figure it counts",
+        _FIX,
+    ),
+    FindingRule("percent_range", "error", "a printed percentage lies outside 0–100", _FIX),
+    FindingRule("non_negative", "error", "a printed figure is negative", _FIX),
+    FindingRule("whole_counts", "error", "a count (人, 个, 门 …) is printed with a fraction", _FIX),
+    FindingRule(
+        "metric_bounds",
+        "warning",
+        "a derived value lies outside its declared bounds, so the figures it is computed from disagree",
+        "check the inputs named in the finding",
+    ),
+    FindingRule(
+        "yoy_jump",
+        "warning",
+        "a figure changed from the year before by more than [checks] yoy_jump_factor times",
+        "check both years' figures; raise yoy_jump_factor if such changes are expected",
+    ),
+)
+
+
+def register_rules(register: Callable[[FindingRule], None]) -> None:
+    for rule in RULES:
+        register(rule)

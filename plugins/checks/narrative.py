@@ -18,7 +18,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from vqr_metrics.model import Check, CheckContext, Finding, Provenance
+from vqr_metrics.model import Check, CheckContext, Finding, FindingRule, Provenance
 from vqr_metrics.result import Result, finding_records
 from vqr_metrics.statements import compare
 
@@ -166,3 +166,22 @@ def result_sections(result: Result) -> list[tuple[str, list[str], list[list[str]
 
 def register_checks(register: Callable[[Check], None]) -> None:
     register(Check("narrative_conflict", "the prose restates a table's figure differently", check_narrative))
+
+
+def register_rules(register: Callable[[FindingRule], None]) -> None:
+    register(
+        FindingRule(
+            "narrative_conflict",
+            "warning",
+            "a report's prose states a figure differently from its own tables",
+            "find which is right, the sentence or the table, and correct the other",
+        )
+    )
+    register(
+        FindingRule(
+            "narrative_unchecked",
+            "info",
+            "figures in a report's prose that name no indicator, or one no table gives for that year",
+            "nothing; declare the indicator if the prose should be checked against it",
+        )
+    )

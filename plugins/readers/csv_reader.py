@@ -30,7 +30,7 @@ import pyarrow.csv as pa_csv
 from vqr_metrics.catalog import Catalog
 from vqr_metrics.collect import Collector
 from vqr_metrics.errors import InputError
-from vqr_metrics.model import InputSpec, Reader, ReadOutput
+from vqr_metrics.model import FindingRule, InputSpec, Reader, ReadOutput
 from vqr_metrics.textio import read_text
 
 from ..writers.excel_cells import unguard, unguard_column
@@ -127,5 +127,17 @@ def register_readers(register: Callable[[Reader], None]) -> None:
             (".csv", ".tsv", ".txt"),  # .txt: Excel's text exports, told from a report by sniffing
             read_csv,
             sniff_table,
+        )
+    )
+
+
+def register_rules(register: Callable[[FindingRule], None]) -> None:
+    # (the rules of the readers' shared helpers are the core's: vqr_metrics.rules)
+    register(
+        FindingRule(
+            "title_row",
+            "info",
+            "a line above the header row was read as a title; it holds no figure",
+            "nothing, unless it holds figures: then put them below the header",
         )
     )

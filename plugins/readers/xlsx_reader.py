@@ -27,7 +27,7 @@ from typing import Any
 from vqr_metrics.catalog import Catalog
 from vqr_metrics.collect import Collector
 from vqr_metrics.errors import InputError
-from vqr_metrics.model import InputSpec, Provenance, Reader, ReadOutput
+from vqr_metrics.model import FindingRule, InputSpec, Provenance, Reader, ReadOutput
 from vqr_metrics.names import did_you_mean
 
 from ..writers.excel_cells import unguard
@@ -252,5 +252,17 @@ def register_readers(register: Callable[[Reader], None]) -> None:
             (".xlsx", ".xlsm"),
             read_xlsx,
             sniff,
+        )
+    )
+
+
+def register_rules(register: Callable[[FindingRule], None]) -> None:
+    # (the rules of the readers' shared helpers are the core's: vqr_metrics.rules)
+    register(
+        FindingRule(
+            "formula_without_value",
+            "error",
+            "a cell holds a formula the workbook has no saved value for; it is not used",
+            "open and save the file in Excel or WPS (so it recalculates), or export values",
         )
     )

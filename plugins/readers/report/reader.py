@@ -17,7 +17,7 @@ import attrs
 
 from vqr_metrics.catalog import Catalog
 from vqr_metrics.collect import Collector
-from vqr_metrics.model import InputSpec, Reader, ReadOutput
+from vqr_metrics.model import FindingRule, InputSpec, Reader, ReadOutput
 from vqr_metrics.textio import read_text
 
 from ..conventions import require_content, school_level, warn_if_nothing_read
@@ -73,5 +73,17 @@ def register_readers(register: Callable[[Reader], None]) -> None:
             (".txt",),
             read_report,
             sniff,
+        )
+    )
+
+
+def register_rules(register: Callable[[FindingRule], None]) -> None:
+    # (the report-table rules are the core's, vqr_metrics.rules: the xlsx reader reads such tables too)
+    register(
+        FindingRule(
+            "listed_table_missing",
+            "warning",
+            "a table listed in a report's contents is absent from its text",
+            "check that the whole report was copied; the report may have been cut short",
         )
     )

@@ -12,7 +12,7 @@ import numpy as np
 
 from vqr_metrics.checks import findings_at, literal, number_option
 from vqr_metrics.findings import Findings
-from vqr_metrics.model import Check, CheckContext, Indicator, Metric
+from vqr_metrics.model import Check, CheckContext, FindingRule, Indicator, Metric
 
 # 教党〔2018〕41号: 专职心理健康教育教师按师生比不低于 1:4000 配备
 STUDENTS_PER_TEACHER_LIMIT = 4000.0
@@ -72,5 +72,17 @@ def register_checks(register: Callable[[Check], None]) -> None:
             f"students per full-time psychological-health teacher at most 4000 ({SOURCE})",
             _staffing,
             {"psych_students_per_teacher": STUDENTS_PER_TEACHER_LIMIT},
+        )
+    )
+
+
+def register_rules(register: Callable[[FindingRule], None]) -> None:
+    register(
+        FindingRule(
+            "psych_teacher_staffing",
+            "warning",
+            f"more students per full-time psychological-health teacher than {SOURCE} allows (1:4000)",
+            "staff more such teachers, or check the two figures; the limit is [checks] "
+            "psych_students_per_teacher",
         )
     )
