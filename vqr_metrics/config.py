@@ -13,7 +13,16 @@ import attrs
 
 from .errors import ConfigError
 from .model import InputSpec
-from .names import did_you_mean
+from .schema import (
+    DECLARATIVE_INDICATOR,
+    DECLARATIVE_METRIC,
+    DECLARATIVE_TABLE,
+    Key,
+    Section,
+    entries,
+    from_attrs,
+    validate,
+)
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -24,49 +33,10 @@ LEVELS = ("高职", "中职")
 # The first year any report could speak of, and a far bound for typos: for years on inputs and in cells.
 FIRST_YEAR, LAST_YEAR = 1949, 2100
 
-# section -> key -> (type or types, required)
-_INPUT_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
-    "path": (str, True),
-    "entity": (str, False),
-    "year": (int, False),
-    "level": (str, False),
-    "type": (str, False),
-    "format": (str, False),
-    "encoding": (str, False),
-    "sheet": (str, False),
-}
-_OUTPUT_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
-    "format": (str, False),
-    "path": (str, False),
-    "sections": (list, False),
-    "lang": (str, False),
-    "layout": (str, False),
-}
 # What the writers show: parts of the result, heading language, CSV layout.
 SECTIONS = ("summary", "findings", "values", "metrics", "scores", "compliance")
 LANGS = ("zh", "en")
 LAYOUTS = ("long", "wide")
-_PLUGIN_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
-    "modules": (list, False),
-    "files": (list, False),
-    "entry_points": (bool, False),
-}
-_ENGINE_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
-    "year_over_year": (bool, False),
-}
-_TOP_KEYS = (
-    "extends",
-    "inputs",
-    "output",
-    "plugins",
-    "engine",
-    "checks",
-    "metrics",
-    "indicators",
-    "tables",
-    "scorecards",
-    "compliance",
-)
 
 
 @attrs.frozen
@@ -136,14 +106,78 @@ class Config:
         old = self.output
         given: dict[str, Any] = {"sections": list(old.sections if sections is None else sections)}
         given |= {"lang": lang or old.lang, "layout": layout or old.layout}
+        validate(given, OUTPUT, "[output]", "the command line")
         return attrs.evolve(
             self,
-            output=OutputSpec(
-                format=format or old.format,
-                path=path if path is not None else old.path,
-                **_output_options(given, "the command line"),
-            ),
+            output=_output({**given, "format": format or old.format}, path if path is not None else old.path),
         )
+
+
+INPUT = from_attrs(
+    InputSpec,
+    "[[inputs]]",
+    {
+        "path": "the input file, relative to the config",
+        "entity": "the school or region it reports on (overrides what the file says)",
+        "year": "the year of single-year (值) columns",
+        "level": "the level of the school (overrides the file's 层次)",
+        "format": "a reader id (by default chosen by suffix and content)",
+        "encoding": "the encoding of a CSV or text file (by default UTF-8, with or without BOM, or GB18030)",
+        "sheet": "the XLSX sheet to read (by default every sheet)",
+    },
+    level={"choices": LEVELS},
+).extended(
+    "[[inputs]]", Key("type", str, "the school type for compliance rules (综合/师范/民族/工科/农林 …)")
+)
+OUTPUT = from_attrs(
+    OutputSpec,
+    "[output]",
+    {
+        "format": "a writer id: table, markdown, csv, json, parquet, xlsx, html or a plugin's "
+        "(by default from the path's suffix, else table)",
+        "path": "the output file, relative to the config (by default stdout)",
+        "sections": "the parts the table, Markdown and HTML outputs show",
+        "lang": "the language of their headings",
+        "layout": "the CSV's layout",
+    },
+    sections={"choices": SECTIONS, "noun": "section"},
+    lang={"choices": LANGS},
+    layout={"choices": LAYOUTS},
+)
+PLUGINS = from_attrs(
+    PluginSpec,
+    "[plugins]",
+    {
+        "modules": "importable plugin modules",
+        "files": "declarative TOML or Python plugin files, relative to the config",
+        "entry_points": "load the installed third-party plugins (entry point group `vqr_metrics`)",
+    },
+)
+ENGINE = from_attrs(
+    Config, "[engine]", {"year_over_year": "add `<key>_yoy` 同比增长率 for every indicator and metric"}
+)
+CHECKS = Section(
+    "[checks]",
+    (Key("disable", list, "ids of checks to switch off", default=(), item=str),),
+    open=True,
+)
+CONFIG = Section(
+    "config file",
+    (
+        Key("extends", list, "config files merged under this one, relative to it (later wins)", item=str),
+        Key("inputs", list, "the files to read", item=dict, section=INPUT),
+        Key("output", dict, "what to write, where", section=OUTPUT),
+        Key("plugins", dict, "plugins to load besides the built-in ones", section=PLUGINS),
+        Key("engine", dict, "what the engine adds", section=ENGINE),
+        Key("checks", dict, "options the checks declare (`vqr-score checks` lists them)", section=CHECKS),
+        Key("metrics", list, "metrics declared inline", item=dict, section=DECLARATIVE_METRIC),
+        Key("indicators", list, "indicators declared inline", item=dict, section=DECLARATIVE_INDICATOR),
+        Key("tables", list, "tables declared inline", item=dict, section=DECLARATIVE_TABLE),
+        Key("scorecards", list, "scorecards, see docs/scoring.md", item=dict),
+        Key("compliance", list, "compliance rule sets, see docs/scoring.md", item=dict),
+    ),
+    top=True,
+)
 
 
 def load_config(path: str | Path) -> Config:
@@ -223,124 +257,50 @@ def check_keys(
     where: str,
     source: str,
 ) -> None:
-    """Reject unknown keys (with did-you-mean), missing required keys and
-    values of the wrong type, naming the place and the file."""
-    allowed = list(schema)
-    for key in data:
-        if key not in allowed:
-            raise ConfigError(f"{source}: unknown key {key!r} in {where}{did_you_mean(key, allowed)}")
-    if not isinstance(schema, Mapping):
-        return
-    for key, (kind, required) in schema.items():
-        if key not in data:
-            if required:
-                raise ConfigError(f"{source}: {where} needs a {key!r}")
-            continue
-        value = data[key]
-        kinds = kind if isinstance(kind, tuple) else (kind,)
-        if isinstance(value, bool) and bool not in kinds:
-            kinds_ok = False
-        else:
-            kinds_ok = isinstance(value, kinds) or (float in kinds and isinstance(value, int))
-        if not kinds_ok:
-            names = " or ".join(k.__name__ for k in kinds)
-            raise ConfigError(f"{source}: {where}.{key} must be a {names}, not {type(value).__name__}")
+    """:func:`vqr_metrics.schema.validate` for a section given as the old
+    ``key -> (type, required)`` table; declarative.py's until it switches over."""
+    described = schema if isinstance(schema, Mapping) else {k: (object, False) for k in schema}
+    keys = tuple(Key(name, kind, "", required) for name, (kind, required) in described.items())
+    validate(data, Section(where, keys), where, source)
 
 
-def table_list(data: Mapping[str, Any], key: str, source: str) -> list[Mapping[str, Any]]:
-    """``[[key]]`` entries as a list of tables (a single table is accepted)."""
-    value = data.get(key, [])
-    if isinstance(value, Mapping):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, Mapping) for v in value):
-        raise ConfigError(f"{source}: {key} must be an array of tables ([[{key}]])")
-    return list(value)
-
-
-def _output_options(output: Mapping[str, Any], source: str) -> dict[str, Any]:
-    """``sections``, ``lang`` and ``layout`` of ``[output]``, checked against what the writers know."""
-    sections = output.get("sections", list(SECTIONS))
-    for part in sections:
-        if part not in SECTIONS:
-            raise ConfigError(
-                f"{source}: [output].sections: unknown section {part!r}; known: {', '.join(SECTIONS)}"
-                f"{did_you_mean(str(part), SECTIONS)}"
-            )
-    for key, known in (("lang", LANGS), ("layout", LAYOUTS)):
-        if output.get(key, known[0]) not in known:
-            raise ConfigError(
-                f"{source}: [output].{key} must be one of {', '.join(known)}, not {output[key]!r}"
-            )
-    return {
-        "sections": tuple(sections),
-        "lang": output.get("lang", LANGS[0]),
-        "layout": output.get("layout", LAYOUTS[0]),
-    }
+table_list = entries
 
 
 def config_from_dict(data: Mapping[str, Any], source: str, base_dir: Path) -> Config:
     """Validate parsed TOML (or the same structure built in Python)."""
-    check_keys(data, _TOP_KEYS, "the config", source)
+    validate(data, CONFIG, "the config", source)
     if "extends" in data:
         raise ConfigError(f"{source}: extends names config files; it works in a config file only")
     inputs = []
-    for n, raw in enumerate(table_list(data, "inputs", source), 1):
+    for n, raw in enumerate(entries(data, "inputs", source), 1):
         where = f"inputs #{n}"
-        check_keys(raw, _INPUT_KEYS, where, source)
-        if raw.get("level") is not None and raw["level"] not in LEVELS:
-            raise ConfigError(
-                f"{source}: {where}.level must be one of {', '.join(LEVELS)}, not {raw['level']!r}"
-            )
-        if raw.get("year") is not None and not FIRST_YEAR <= raw["year"] <= LAST_YEAR:
+        validate(raw, INPUT, where, source)
+        if "year" in raw and not FIRST_YEAR <= raw["year"] <= LAST_YEAR:
             raise ConfigError(
                 f"{source}: {where}.year {raw['year']} is not a year (a whole number from {FIRST_YEAR} "
                 f"to {LAST_YEAR})"
             )
         path = Path(raw["path"])
+        fields = {k: raw[k] for k in ("entity", "year", "level", "format", "encoding", "sheet") if k in raw}
         options = {"type": raw["type"]} if "type" in raw else {}
         inputs.append(
-            InputSpec(
-                path=str(path if path.is_absolute() else base_dir / path),
-                entity=raw.get("entity"),
-                year=raw.get("year"),
-                level=raw.get("level"),
-                format=raw.get("format"),
-                encoding=raw.get("encoding"),
-                sheet=raw.get("sheet"),
-                options=options,
-            )
+            InputSpec(path=str(path if path.is_absolute() else base_dir / path), **fields, options=options)
         )
-    output = data.get("output", {})
-    if not isinstance(output, Mapping):
-        raise ConfigError(f"{source}: output must be a table ([output])")
-    check_keys(output, _OUTPUT_KEYS, "[output]", source)
-    options = _output_options(output, source)
+    output, plugins, engine = (data.get(k, {}) for k in ("output", "plugins", "engine"))
+    for raw, section in ((output, OUTPUT), (plugins, PLUGINS), (engine, ENGINE)):
+        validate(raw, section, section.title, source)
     out_path = output.get("path")
     if out_path is not None and not Path(out_path).is_absolute():
         out_path = str(base_dir / out_path)
-    plugins = data.get("plugins", {})
-    if not isinstance(plugins, Mapping):
-        raise ConfigError(f"{source}: plugins must be a table ([plugins])")
-    check_keys(plugins, _PLUGIN_KEYS, "[plugins]", source)
-    for key in ("modules", "files"):
-        if not all(isinstance(v, str) for v in plugins.get(key, [])):
-            raise ConfigError(f"{source}: [plugins].{key} must be a list of strings")
     files = tuple(str(p if Path(p).is_absolute() else base_dir / p) for p in plugins.get("files", []))
-    engine = data.get("engine", {})
-    if not isinstance(engine, Mapping):
-        raise ConfigError(f"{source}: engine must be a table ([engine])")
-    check_keys(engine, _ENGINE_KEYS, "[engine]", source)
-    raw_checks = data.get("checks", {})
-    if not isinstance(raw_checks, Mapping):
-        raise ConfigError(f"{source}: checks must be a table ([checks])")
-    checks = dict(raw_checks)
+    checks = dict(data.get("checks", {}))
+    validate(checks, CHECKS, "[checks]", source)
     disabled = checks.pop("disable", [])
-    if not isinstance(disabled, list) or not all(isinstance(d, str) for d in disabled):
-        raise ConfigError(f"{source}: [checks].disable must be a list of check ids")
-    declarations = {key: table_list(data, key, source) for key in ("metrics", "indicators", "tables")}
+    declarations = {key: entries(data, key, source) for key in ("metrics", "indicators", "tables")}
     return Config(
         inputs=tuple(inputs),
-        output=OutputSpec(format=output.get("format"), path=out_path, **options),
+        output=_output(output, out_path),
         plugins=PluginSpec(
             modules=tuple(plugins.get("modules", ())),
             files=files,
@@ -350,8 +310,16 @@ def config_from_dict(data: Mapping[str, Any], source: str, base_dir: Path) -> Co
         checks=checks,
         disabled_checks=frozenset(disabled),
         declarations={k: v for k, v in declarations.items() if v},
-        scorecards=tuple(table_list(data, "scorecards", source)),
-        compliance=tuple(table_list(data, "compliance", source)),
+        scorecards=tuple(entries(data, "scorecards", source)),
+        compliance=tuple(entries(data, "compliance", source)),
         source=source,
         base_dir=base_dir,
     )
+
+
+def _output(output: Mapping[str, Any], path: str | None) -> OutputSpec:
+    """``[output]`` (validated) as the spec; lists become tuples."""
+    given = {k: v for k, v in output.items() if k != "path"}
+    if "sections" in given:
+        given["sections"] = tuple(given["sections"])
+    return OutputSpec(path=path, **given)
