@@ -292,7 +292,7 @@ RULES_HEAD = 'name = "测试规则"\nsource = "测试〔2024〕1号"\n'
         (
             RULES_HEAD + '[[rules]]\nid = "r"\nname = "r"\nmetric = "a"\nop = "<="\nthreshold = 1\n'
             'proxy = "lower"\n',
-            r"rules #1 \(r\).proxy must be one of lower_bound \| upper_bound, not 'lower'.*did you mean",
+            r"rules #1 \(r\).proxy must be one of lower_bound, upper_bound, not 'lower'.*did you mean",
         ),
     ],
 )

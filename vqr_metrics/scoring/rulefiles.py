@@ -18,10 +18,11 @@ from typing import Any
 import attrs
 
 from ..catalog import Catalog
-from ..config import LEVELS, check_keys, read_toml, table_list
+from ..config import LEVELS, read_toml
 from ..dataset import Dataset
 from ..errors import ConfigError, FormulaError
 from ..names import did_you_mean
+from ..schema import Key, Section, entries, from_attrs, validate
 
 OPS: dict[str, Callable[[float, float], bool]] = {
     "<=": operator.le,
@@ -38,40 +39,6 @@ UNDETERMINED = "未能判定"
 PROXIES: dict[str, frozenset[str]] = {
     "lower_bound": frozenset({">=", ">"}),
     "upper_bound": frozenset({"<=", "<"}),
-}
-
-_ENTRY: dict[str, tuple[type | tuple[type, ...], bool]] = {
-    "rules": (str, True),
-    "name": (str, False),
-    "type": (str, False),
-    "entities": (list, False),
-    "years": (list, False),
-}
-_FILE: dict[str, tuple[type | tuple[type, ...], bool]] = {
-    "name": (str, True),
-    "source": (str, True),
-    "description": (str, False),
-    "level": (str, False),
-    "rules": (list, True),
-    "decision": (list, False),
-}
-_RULE: dict[str, tuple[type | tuple[type, ...], bool]] = {
-    "id": (str, True),
-    "name": (str, True),
-    "metric": ((str, list), True),
-    "op": (str, True),
-    "threshold": (float, False),
-    "thresholds": (dict, False),
-    "counts": (bool, False),
-    "proxy": (str, False),
-    "proxy_when_missing": (list, False),
-    "source": (str, False),
-    "note": (str, False),
-}
-_DECISION: dict[str, tuple[type | tuple[type, ...], bool]] = {
-    "failed": (int, True),
-    "verdict": (str, True),
-    "card": (str, False),
 }
 
 
@@ -147,13 +114,86 @@ class RuleSet:
         return [d for d in self.decisions if d.failed <= failed][-1]
 
 
+ENTRY = Section(
+    "[[compliance]]",
+    (
+        Key("rules", str, "the rule file, relative to the config", required=True),
+        Key("name", str, "the name shown (by default the rule file's)"),
+        Key("type", str, "the school type of every entity (overrides each input's `type`)"),
+        Key("entities", list, "only these entities", item=str),
+        Key("years", list, "only these years", item=int),
+    ),
+)
+RULE = Section(
+    "[[rules]]",
+    (
+        Key("id", str, "a stable key", required=True),
+        Key("name", str, "the name shown, with its unit", required=True),
+        Key(
+            "metric",
+            (str, list),
+            "a metric or indicator, or a list: the first an entity reported",
+            required=True,
+        ),
+        Key(
+            "op",
+            str,
+            "the comparison (≤ and ≥ are read as <= and >=)",
+            required=True,
+            choices=(*OPS, *_OP_ALIASES),
+        ),
+        Key("threshold", float, "the threshold for every school type"),
+        Key("thresholds", dict, 'the threshold per school type: `{ "综合/师范" = 80, "工科" = 60 }`'),
+        Key("counts", bool, "false: reported, but not counted in the verdict", default=True),
+        Key("proxy", str, "the metric only bounds the standard's quantity", choices=tuple(PROXIES)),
+        Key(
+            "proxy_when_missing",
+            list,
+            "the proxy applies only where the metric rests on these and they are missing",
+            item=str,
+        ),
+        Key("source", str, "the rule's own citation (by default the file's)", default=""),
+        Key("note", str, "shown with the result", default=""),
+    ),
+)
+DECISION = from_attrs(
+    Decision,
+    "[[decision]]",
+    {
+        "failed": "the number of failed rules from which it applies",
+        "verdict": "the verdict",
+        "card": "a card shown with it (黄牌, 红牌 …)",
+    },
+)
+RULE_FILE = Section(
+    "rule file",
+    (
+        Key("name", str, "the rule set's name", required=True),
+        Key("source", str, "the citation of the standard", required=True),
+        Key("description", str, "free text", default=""),
+        Key(
+            "level", str, "only entities of this level (entities without a level are judged)", choices=LEVELS
+        ),
+        Key("rules", list, "the rules", required=True, item=dict, section=RULE),
+        Key(
+            "decision",
+            list,
+            "the verdict ladder (by default one failure is 不合格)",
+            item=dict,
+            section=DECISION,
+        ),
+    ),
+    top=True,
+)
+
+
 def parse_compliance(
     raws: tuple[Mapping[str, Any], ...], catalog: Catalog, source: str, base_dir: Path
 ) -> tuple[RuleSet, ...]:
     sets = []
     for n, raw in enumerate(raws, 1):
         where = f"compliance #{n}"
-        check_keys(raw, _ENTRY, where, source)
+        validate(raw, ENTRY, where, source)
         path = Path(raw["rules"])
         path = path if path.is_absolute() else base_dir / path
         if not path.is_file():
@@ -167,10 +207,6 @@ def parse_compliance(
                 f"known: {', '.join(known)}{did_you_mean(entity_type, known)}"
             )
         entities, years = raw.get("entities", []), raw.get("years", [])
-        if not all(isinstance(e, str) for e in entities):
-            raise ConfigError(f"{source}: {where}.entities must be a list of entity names")
-        if not all(isinstance(y, int) and not isinstance(y, bool) for y in years):
-            raise ConfigError(f"{source}: {where}.years must be a list of years (integers)")
         sets.append(
             attrs.evolve(
                 ruleset,
@@ -187,20 +223,17 @@ def load_rule_file(path: Path, catalog: Catalog) -> RuleSet:
     """Read and validate a rule file (``configs/rules/*.toml``)."""
     source = str(path)
     data = read_toml(path, "compliance rule file")
-    check_keys(data, _FILE, "the rule file", source)
+    validate(data, RULE_FILE, "the rule file", source)
     level = data.get("level")
-    if level is not None and level not in LEVELS:
-        raise ConfigError(f"{source}: level must be one of {', '.join(LEVELS)}, not {level!r}")
     rules = [
-        _rule(raw, f"rules #{n}", source, catalog)
-        for n, raw in enumerate(table_list(data, "rules", source), 1)
+        _rule(raw, f"rules #{n}", source, catalog) for n, raw in enumerate(entries(data, "rules", source), 1)
     ]
     ids = [r.id for r in rules]
     if len(set(ids)) != len(ids):
         raise ConfigError(f"{source}: rule id {next(i for i in ids if ids.count(i) > 1)!r} is used twice")
     decisions = []
-    for n, raw in enumerate(table_list(data, "decision", source), 1):
-        check_keys(raw, _DECISION, f"decision #{n}", source)
+    for n, raw in enumerate(entries(data, "decision", source), 1):
+        validate(raw, DECISION, f"decision #{n}", source)
         if raw["failed"] < 0:
             raise ConfigError(f"{source}: decision #{n}.failed must be ≥ 0")
         decisions.append(Decision(raw["failed"], raw["verdict"], raw.get("card", "")))
@@ -224,8 +257,9 @@ def load_rule_file(path: Path, catalog: Catalog) -> RuleSet:
 
 
 def _rule(raw: Mapping[str, Any], where: str, source: str, catalog: Catalog) -> Rule:
-    check_keys(raw, _RULE, where, source)
-    where = f"{where} ({raw['id']})"
+    if isinstance(raw.get("id"), str):
+        where = f"{where} ({raw['id']})"
+    validate(raw, RULE, where, source)
     names = raw["metric"] if isinstance(raw["metric"], list) else [raw["metric"]]
     if not names or not all(isinstance(n, str) for n in names):
         raise ConfigError(f"{source}: {where}.metric must be a name or a list of names (first reported wins)")
@@ -236,8 +270,6 @@ def _rule(raw: Mapping[str, Any], where: str, source: str, catalog: Catalog) -> 
         except FormulaError as exc:
             raise ConfigError(f"{source}: {where}.metric: {exc}") from None
     op = _OP_ALIASES.get(raw["op"], raw["op"])
-    if op not in OPS:
-        raise ConfigError(f"{source}: {where}.op must be one of {', '.join(OPS)}, not {raw['op']!r}")
     if ("threshold" in raw) == ("thresholds" in raw):
         raise ConfigError(f"{source}: {where} needs either threshold = … or [thresholds] by school type")
     if "threshold" in raw and not math.isfinite(raw["threshold"]):
@@ -251,11 +283,6 @@ def _rule(raw: Mapping[str, Any], where: str, source: str, catalog: Catalog) -> 
                 raise ConfigError(f"{source}: {where}.thresholds names type {school_type!r} twice")
             thresholds[school_type] = float(value)
     proxy = raw.get("proxy")
-    if proxy is not None and proxy not in PROXIES:
-        raise ConfigError(
-            f"{source}: {where}.proxy must be one of {' | '.join(PROXIES)}, not {proxy!r}"
-            f"{did_you_mean(proxy, PROXIES)}"
-        )
     when_missing = []
     for name in raw.get("proxy_when_missing", []):
         if proxy is None:
@@ -271,9 +298,7 @@ def _rule(raw: Mapping[str, Any], where: str, source: str, catalog: Catalog) -> 
         op=op,
         threshold=float(raw["threshold"]) if "threshold" in raw else None,
         thresholds=thresholds,
-        counts=raw.get("counts", True),
-        source=raw.get("source", ""),
-        note=raw.get("note", ""),
+        **{k: raw.get(k, RULE[k].default) for k in ("counts", "source", "note")},
         proxy=proxy,
         proxy_when_missing=tuple(when_missing),
     )
