@@ -48,6 +48,10 @@ def _strs(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(items)
 
 
+def _severities(items: Iterable[Severity]) -> tuple[Severity, ...]:
+    return tuple(items)
+
+
 def _rows(items: Iterable[Indicator]) -> tuple[Indicator, ...]:
     return tuple(items)
 
@@ -336,7 +340,7 @@ class FindingRule:
     severity: Severity = attrs.field(validator=attrs.validators.in_(SEVERITIES))
     summary: str = attrs.field(validator=_check_name)
     action: str = ""
-    also: tuple[Severity, ...] = attrs.field(default=(), converter=tuple)
+    also: tuple[Severity, ...] = attrs.field(default=(), converter=_severities)
 
     @also.validator
     def _check_also(self, attribute: attrs.Attribute[tuple[Severity, ...]], value: tuple[str, ...]) -> None:

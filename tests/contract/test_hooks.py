@@ -342,3 +342,49 @@ def test_hook_register_derivations(vqr_config: ConfigBuilder) -> None:
 
     pm = make_plugin_manager(CORE, entry_points=False, objects=[("tiny", tiny), ("doubled", Doubled())])
     assert "tiny_students_x2" not in build_catalog(pm, skip_derivations=("doubled",)).metrics
+
+
+def test_hook_register_rules(vqr_config: ConfigBuilder) -> None:
+    from vqr_metrics.errors import PluginError
+    from vqr_metrics.model import Check, CheckContext, Finding, FindingRule
+
+    class Staffing:
+        """A check and the rule of its findings, declared once."""
+
+        @staticmethod
+        def register_checks(register: Callable[[Check], None]) -> None:
+            def run(context: CheckContext) -> list[Finding]:
+                teachers = context.dataset.column("tiny_teachers")
+                return [
+                    Finding("warning", "tiny_no_teachers", "no teachers", entity, year)
+                    for (entity, year), n in zip(context.dataset.rows, teachers, strict=True)
+                    if n == 0
+                ]
+
+            register(Check("tiny_no_teachers", "a school has teachers", run))
+
+        @staticmethod
+        def register_rules(register: Callable[[FindingRule], None]) -> None:
+            register(
+                FindingRule("tiny_no_teachers", "warning", "a school reports no teacher", "check 测试教师数")
+            )
+
+    path = vqr_config.csv("d.csv", [["entity", "year", "测试教师数"], ["甲校", 2023, 0], ["乙校", 2023, 4]])
+    result = vqr_config.add_input(path).run(tiny, Staffing(), builtins=CORE)
+    assert result.catalog is not None
+    rule = result.catalog.rules["tiny_no_teachers"]
+    assert [(f.entity, f.severity) for f in result.findings if f.rule == rule.code] == [
+        ("甲校", rule.severity)
+    ]
+    assert result.catalog.origin("rule", rule.code).plugin == "test-plugin-1"
+    assert result.catalog.origin("rule", "missing_value").plugin == "vqr_metrics.core"  # the core's own
+
+    class Clash:
+        @staticmethod
+        def register_rules(register: Callable[[FindingRule], None]) -> None:
+            register(FindingRule("source_conflict", "warning", "mine too", "none"))
+
+    with pytest.raises(
+        PluginError, match=r"duplicate rule id 'source_conflict': .*'vqr_metrics.core' and by .*'Clash'"
+    ):
+        make_catalog(Clash, builtins=CORE)

@@ -17,6 +17,8 @@ COMMANDS = {
     "metrics": "listing",
     "tables": "listing",
     "plugins": "listing",
+    "rules": "rules",
+    "explain": "rules",
 }
 
 
