@@ -4,10 +4,14 @@ A file named in ``[plugins] files`` (or the ``[[tables]]``, ``[[indicators]]``
 and ``[[metrics]]`` of a config itself) becomes a plugin object that
 registers through the same hooks as any Python plugin, so its entries get
 the same validation, duplicate detection, dependency ordering and checks.
+A table's ``[[tables.rows]]`` are its template rows in printed order, each
+with the 序号 it prints (``no``); the built-in table plugins load their own
+templates, one TOML file each, the same way.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -19,6 +23,7 @@ from .model import Indicator, Metric, Table
 _TABLE_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "key": (str, True),
     "name": (str, True),
+    "rows": (list, False),
     "aliases": (list, False),
     "text_columns": (list, False),
     "since": (int, False),
@@ -26,6 +31,7 @@ _TABLE_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "description": (str, False),
 }
 _INDICATOR_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
+    "no": ((str, int), False),
     "key": (str, True),
     "name": (str, True),
     "table": (str, False),
@@ -39,6 +45,8 @@ _INDICATOR_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "until": (int, False),
     "description": (str, False),
 }
+# A template row belongs to the table it is listed under.
+_ROW_KEYS = {k: v for k, v in _INDICATOR_KEYS.items() if k != "table"}
 _METRIC_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "key": (str, True),
     "name": (str, True),
@@ -95,12 +103,9 @@ def load_declarations(path: Path) -> DeclarativePlugin:
 
 def declarations_plugin(data: Mapping[str, Sequence[Mapping[str, Any]]], source: str) -> DeclarativePlugin:
     """Build the plugin object from already-parsed declarations."""
-    tables = [
-        _build(Table, raw, _TABLE_KEYS, f"tables #{n}", source, rows=())
-        for n, raw in enumerate(data.get("tables", ()), 1)
-    ]
+    tables = [_table(raw, f"tables #{n}", source) for n, raw in enumerate(data.get("tables", ()), 1)]
     indicators = [
-        _build(Indicator, raw, _INDICATOR_KEYS, f"indicators #{n}", source)
+        _indicator(raw, _INDICATOR_KEYS, f"indicators #{n}", source)
         for n, raw in enumerate(data.get("indicators", ()), 1)
     ]
     metrics = []
@@ -108,10 +113,7 @@ def declarations_plugin(data: Mapping[str, Sequence[Mapping[str, Any]]], source:
         where = f"metrics #{n}"
         extra: dict[str, Any] = {}
         if "bounds" in raw:
-            bounds = raw["bounds"]
-            if len(bounds) != 2 or not all(b is None or isinstance(b, (int, float)) for b in bounds):
-                raise ConfigError(f"{source}: {where}.bounds must be [low, high]")
-            extra["bounds"] = (bounds[0], bounds[1])
+            extra["bounds"] = _bounds(raw["bounds"], f"{source}: {where}.bounds")
         metrics.append(
             _build(
                 Metric,
@@ -123,6 +125,40 @@ def declarations_plugin(data: Mapping[str, Sequence[Mapping[str, Any]]], source:
             )
         )
     return DeclarativePlugin(source, tables, indicators, metrics)
+
+
+def _table(raw: Mapping[str, Any], where: str, source: str) -> Table:
+    check_keys(raw, _TABLE_KEYS, where, source)
+    if not all(isinstance(row, Mapping) for row in raw.get("rows", ())):
+        raise ConfigError(f"{source}: {where}.rows must be an array of tables ([[tables.rows]])")
+    rows = [
+        _indicator(row, _ROW_KEYS, f"{where}.rows #{m}", source)
+        for m, row in enumerate(raw.get("rows", ()), 1)
+    ]
+    table: Table = _build(
+        Table, {k: v for k, v in raw.items() if k != "rows"}, _TABLE_KEYS, where, source, rows=rows
+    )
+    return table
+
+
+def _indicator(raw: Mapping[str, Any], schema: Mapping[str, Any], where: str, source: str) -> Indicator:
+    """An indicator; ``no`` (the 序号 as printed, a string or a whole number) is its ``number``."""
+    check_keys(raw, schema, where, source)
+    values = {k: v for k, v in raw.items() if k != "no"}
+    if "no" in raw:
+        values["number"] = str(raw["no"])
+    indicator: Indicator = _build(Indicator, values, {**schema, "number": (str, False)}, where, source)
+    return indicator
+
+
+def _bounds(bounds: Sequence[Any], where: str) -> tuple[float | None, float | None]:
+    """``[low, high]``; ``-inf`` or ``inf`` (TOML has no null) leaves that side open."""
+    if len(bounds) != 2 or not all(
+        b is None or (isinstance(b, (int, float)) and not isinstance(b, bool)) for b in bounds
+    ):
+        raise ConfigError(f"{where} must be [low, high] (-inf or inf for an open side)")
+    low, high = (None if b is None or math.isinf(b) else b for b in bounds)
+    return low, high
 
 
 def _build(

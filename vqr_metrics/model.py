@@ -106,7 +106,8 @@ class Indicator:
     indicator (a twin in another table): values of both are merged under the
     canonical key and disagreements become findings.  ``column`` names the
     extra column (e.g. 调查人次) of the ``parent`` row this indicator is printed
-    in, for tables that print more than one figure per row.
+    in, for tables that print more than one figure per row.  ``number`` is
+    the 序号 the template prints for the row ("" where it prints none).
     """
 
     key: str = attrs.field(validator=_check_key)
@@ -121,6 +122,7 @@ class Indicator:
     until: int | None = None
     description: str = ""
     column: str = ""
+    number: str = ""
 
     def applies_to(self, year: int) -> bool:
         return _years_ok(self.since, self.until, year)

@@ -13,6 +13,7 @@ the 接入国家智慧教育平台数量 under 专业教学资源库 校级数�
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -70,6 +71,59 @@ class SeedRun:
 @cache
 def table_catalog() -> Catalog:
     return make_catalog(builtins=TABLE_PLUGINS)
+
+
+@attrs.frozen
+class PrintedRow:
+    """One row of a printed table as the seed text has it: its line, 序号,
+    name (without the 其中： that opens a group) and unit."""
+
+    line: int
+    number: str
+    name: str
+    unit: str
+
+
+_NUMBER = re.compile(r"\d*(\.\d+)*")
+_QIZHONG = re.compile(r"^其中\s*[：:]\s*")
+_BRACKETED_UNIT = re.compile(r"\s*[（(]([^（）()]*)[）)]$")
+
+
+def printed_rows(table: SeedTable) -> tuple[PrintedRow, ...]:
+    """The rows of ``table`` read straight from its seed's text: the lines
+    with a tab after its caption's header, up to the first line of prose.
+    The header says which column holds the 序号 and which the unit; a table
+    without a 单位 column prints the unit in brackets after the name
+    (专任教师数（人）).  A row without a name continues the row above in
+    another unit (学时 under 门), and a row whose first cell is not a 序号
+    was printed shifted one cell left."""
+    path = GAOZHI_FILE if table in GAOZHI else ZHONGZHI_FILE
+    lines = path.read_text(encoding="utf-8").splitlines()
+    at = max(i for i, line in enumerate(lines) if line.strip() == table.caption)  # not the contents page
+    head = next(i for i in range(at + 1, len(lines)) if "\t" in lines[i])
+    header = lines[head].split("\t")
+    number_at = header.index("序号") if "序号" in header else None
+    name_at = 0 if number_at is None else number_at + 1
+    unit_at = header.index("单位") if "单位" in header else None
+    rows: list[PrintedRow] = []
+    for i in range(head + 1, len(lines)):
+        cells = lines[i].split("\t")
+        if "\t" not in lines[i]:
+            if lines[i].strip():
+                break
+            continue
+        if number_at is not None and not _NUMBER.fullmatch(cells[number_at].strip()):
+            cells.insert(number_at, "")
+        name = _QIZHONG.sub("", cells[name_at].strip()) or rows[-1].name
+        if unit_at is None:
+            bracket = _BRACKETED_UNIT.search(name)
+            unit = bracket[1] if bracket else ""
+            name = name[: bracket.start()] if bracket else name
+        else:
+            unit = cells[unit_at].strip()
+        number = "" if number_at is None else cells[number_at].strip()
+        rows.append(PrintedRow(i + 1, number, name, unit))
+    return tuple(rows)
 
 
 def read_seed(catalog: Catalog, path: Path, entity: str, tables: tuple[SeedTable, ...]) -> ReadOutput:
