@@ -8,8 +8,9 @@ import pytest
 
 from vqr_metrics import cli, run
 from vqr_metrics.config import load_config
+from vqr_metrics.declarative import load_declarations
 from vqr_metrics.errors import ConfigError, FormulaError, PluginError
-from vqr_metrics.testing import SEEDS, seed_dir
+from vqr_metrics.testing import SEEDS, make_catalog, seed_dir
 
 SEED_002 = (seed_dir() or Path("examples/seeds")) / SEEDS["zhongzhi"]
 
@@ -38,6 +39,63 @@ key = "counselling_rooms"
 name = "心理咨询室数"
 table = "mental_health"
 unit = "间"
+"""
+
+
+TABLE_WITH_ROWS = """
+[[tables]]
+key = "mental_health"
+name = "心理健康教育情况表"
+
+[[tables.rows]]
+no = 1
+key = "mh_counsellors"
+name = "心理健康教育专职教师数"
+unit = "人"
+aliases = ["专职心理健康教育教师数"]
+
+[[tables.rows]]
+no = ""
+key = "mh_certified"
+name = "持证教师数"
+unit = "人"
+parent = "mh_counsellors"
+relation = "subset"
+
+[[tables.rows]]
+no = "2"
+key = "mh_rooms"
+name = "心理咨询室数"
+unit = "间"
+
+[[tables.rows]]
+no = ""
+key = "mh_rooms_area"
+name = "心理咨询室数"
+unit = "平方米"
+parent = "mh_rooms"
+relation = "other_unit"
+
+[[indicators]]
+no = "3"
+key = "mh_hotlines"
+name = "心理援助热线数"
+table = "心理健康教育情况表"
+unit = "条"
+
+[[metrics]]
+key = "mh_certified_share"
+name = "持证心理教师比例"
+formula = "持证教师数 / 心理健康教育专职教师数 * 100"
+unit = "%"
+bounds = [0, 100]
+
+[[metrics]]
+key = "mh_area_per_room"
+name = "心理咨询室平均面积"
+formula = "mh_rooms_area / mh_rooms"
+unit = "平方米"
+bounds = [0, inf]
 """
 
 
@@ -86,6 +144,35 @@ weights = "equal"
     (card,) = result.to_records()["scorecards"]
     ranks = {r["entity"]: r["rank"] for r in card["results"]}
     assert set(ranks) == {"甲校", "乙校"} and sorted(ranks.values()) == [1, 2]
+
+
+def test_a_table_with_its_rows_in_one_file_reads_from_a_csv(tmp_path: Path) -> None:
+    (tmp_path / "mh.toml").write_text(TABLE_WITH_ROWS, encoding="utf-8")
+    (tmp_path / "d.csv").write_text(
+        "entity,year,专职心理健康教育教师数,持证教师数,mh_rooms,mh_rooms_area,心理援助热线数\n甲校,2023,4,3,2,90,1\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "c.toml").write_text(
+        '[plugins]\nentry_points = false\nfiles = ["mh.toml"]\n[[inputs]]\npath = "d.csv"\n', encoding="utf-8"
+    )
+    config = load_config(tmp_path / "c.toml")
+    catalog = make_catalog(load_declarations(tmp_path / "mh.toml"))
+    rows = catalog.rows_of("mental_health")
+    assert [(r.number, r.key, r.unit) for r in rows] == [
+        ("1", "mh_counsellors", "人"),
+        ("", "mh_certified", "人"),
+        ("2", "mh_rooms", "间"),
+        ("", "mh_rooms_area", "平方米"),
+        ("3", "mh_hotlines", "条"),
+    ]
+    assert [c.key for c in catalog.children("mh_rooms")] == ["mh_rooms_area"]
+    assert catalog.metrics["mh_area_per_room"].bounds == (0, None)
+    result = run(config)
+    assert result.value("甲校", 2023, "mh_counsellors") == 4
+    assert result.value("甲校", 2023, "持证心理教师比例") == 75
+    assert result.value("甲校", 2023, "mh_area_per_room") == 45
+    assert result.value("甲校", 2023, "心理援助热线数") == 1
+    assert not [f for f in result.findings if f.severity == "error"]
 
 
 def test_new_indicator_flows_from_a_report_row(tmp_path: Path) -> None:
@@ -176,6 +263,26 @@ def test_versioned_indicator_serves_two_editions(tmp_path: Path) -> None:
         ('[[indicators]]\nkey = "x1"\nnmae = "甲"\n', ConfigError, "unknown key 'nmae' in indicators #1"),
         ('[[metrics]]\nkey = "x1"\nname = "甲"\n', ConfigError, "metrics #1 needs a 'formula'"),
         ("[[metric]]\n", ConfigError, "unknown key 'metric' in the indicator file (did you mean: metrics?)"),
+        (
+            '[[tables]]\nkey = "t1"\nname = "甲表"\n[[tables.rows]]\nkey = "r1"\nnmae = "甲"\n',
+            ConfigError,
+            "unknown key 'nmae' in tables #1.rows #1 (did you mean: name?)",
+        ),
+        (
+            '[[tables]]\nkey = "t1"\nname = "甲表"\n[[tables.rows]]\nkey = "r1"\nname = "甲"\ntable = "t1"\n',
+            ConfigError,
+            "unknown key 'table' in tables #1.rows #1",
+        ),
+        (
+            '[[tables]]\nkey = "t1"\nname = "甲表"\n[[tables.rows]]\nkey = "r1"\nname = "甲"\nno = 1.5\n',
+            ConfigError,
+            "tables #1.rows #1.no must be a str or int, not float",
+        ),
+        (
+            '[[metrics]]\nkey = "m1"\nname = "甲"\nformula = "1"\nbounds = [0]\n',
+            ConfigError,
+            "metrics #1.bounds must be [low, high] (-inf or inf for an open side)",
+        ),
     ],
 )
 def test_declared_entries_get_the_same_checks(
