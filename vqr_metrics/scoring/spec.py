@@ -17,12 +17,11 @@ import attrs
 import numpy as np
 
 from ..catalog import Catalog
-from ..config import LEVELS, check_keys, table_list
+from ..config import LEVELS
 from ..errors import ConfigError, FormulaError
 from ..model import Aggregator, Normalizer, Weighting
 from ..names import did_you_mean
-
-Schema = dict[str, tuple[type | tuple[type, ...], bool]]
+from ..schema import UNSET, Key, Section, entries, from_attrs, validate
 
 MISSING = ("reweight", "fail", "impute_mean", "impute_p25")
 WITHIN = ("year", "all")
@@ -31,59 +30,6 @@ SUSPECT = ("exclude", "use", "fail")
 DIRECTIONS = ("higher", "lower")
 PERTURB = ("share", "dirichlet", "none")
 
-DEFAULTS: dict[str, Any] = {
-    "normalize": "minmax",
-    "aggregate": "arithmetic",
-    "weights": "explicit",
-    "missing": "reweight",
-    "min_coverage": 0.5,
-    "offset": 0.0,
-}
-_INHERITED: Schema = {
-    "normalize": (str, False),
-    "aggregate": (str, False),
-    "weights": (str, False),
-    "missing": (str, False),
-    "min_coverage": (float, False),
-    "offset": (float, False),
-}
-_NODE: Schema = {
-    **_INHERITED,
-    "description": (str, False),
-    "indicators": (list, False),
-    "dimensions": (list, False),
-}
-_CARD: Schema = {
-    "name": (str, True),
-    **_NODE,
-    "normalize_within": (str, False),
-    "rank_within": (str, False),
-    "level": (str, False),
-    "entities": (list, False),
-    "years": (list, False),
-    "sensitivity": (dict, False),
-    "suspect": (str, False),
-}
-_DIMENSION: Schema = {"name": (str, True), "weight": (float, False), **_NODE}
-_INDICATOR: Schema = {
-    "metric": ((str, list), True),
-    "name": (str, False),
-    "weight": (float, False),
-    "direction": (str, False),
-    "normalize": (str, False),
-    "missing": (str, False),
-}
-_SENSITIVITY: Schema = {
-    "draws": (int, False),
-    "seed": (int, False),
-    "perturb": (str, False),
-    "share": (float, False),
-    "concentration": (float, False),
-    "normalize": (list, False),
-    "aggregate": (list, False),
-    "weights": (list, False),
-    "sweep": (list, False),
-}
 MAX_DRAWS = 100_000
 
 
@@ -141,6 +87,101 @@ class Sensitivity:
     aggregate: tuple[str, ...] = ()
     weights: tuple[str, ...] = ()
     sweep: tuple[float, ...] = (0.5, 0.75, 1.25, 1.5)
+
+
+_INHERITED = (
+    Key("normalize", str, "normalisation of the indicators", default="minmax"),
+    Key("aggregate", str, "how a node combines its children", default="arithmetic"),
+    Key("weights", str, "how a node weighs its children", default="explicit"),
+    Key("missing", str, "what a missing value does", default="reweight", choices=MISSING),
+    Key(
+        "min_coverage", float, "share of a node's weight (0–1) that must be reported for a score", default=0.5
+    ),
+    Key("offset", float, "≥ 0, added before a geometric mean", default=0.0),
+)
+# What a dimension or indicator without a key of _INHERITED takes when no parent sets it.
+DEFAULTS = Section("", _INHERITED).defaults()
+_INHERITS = "(inherited; normaliser parameters too)"
+INDICATOR = Section(
+    "[[…indicators]]",
+    (
+        Key(
+            "metric",
+            (str, list),
+            "a metric or indicator, or a list: the first an entity reported",
+            required=True,
+        ),
+        Key("name", str, "the label in the output (by default the metric's name); unique in the scorecard"),
+        Key("weight", float, "its weight in the parent"),
+        Key("direction", str, "which is better", default="higher", choices=DIRECTIONS),
+        Key("normalize", str, _INHERITS),
+        Key("missing", str, _INHERITS, choices=MISSING),
+    ),
+)
+_CHILDREN = (
+    Key("description", str, "free text, copied to the output", default=""),
+    Key("indicators", list, "its indicators", item=dict, section=INDICATOR),
+)
+DIMENSION = Section(
+    "[[…dimensions]]",
+    (
+        Key("name", str, "unique in the scorecard", required=True),
+        Key("weight", float, "its weight in the parent"),
+        *(attrs.evolve(k, doc=f"{k.doc} {_INHERITS}", default=UNSET) for k in _INHERITED),
+        *_CHILDREN,
+        Key("dimensions", list, "its dimensions, as these", item=dict),
+    ),
+)
+SENSITIVITY = from_attrs(
+    Sensitivity,
+    "[scorecards.sensitivity]",
+    {
+        "draws": "Monte Carlo draws (1–100000)",
+        "seed": "≥ 0; the same seed gives the same numbers",
+        "perturb": "how the weights are perturbed",
+        "share": "in (0, 1): each weight × U[1 − share, 1 + share]",
+        "concentration": "> 0: weights ~ Dirichlet(concentration · w)",
+        "normalize": "normalisations drawn from",
+        "aggregate": "aggregations drawn from",
+        "weights": "weightings drawn from",
+        "sweep": "one-at-a-time weight factors ([] for none)",
+    },
+    perturb={"choices": PERTURB},
+)
+CARD = Section(
+    "[[scorecards]]",
+    (
+        Key("name", str, "the scorecard's name (unique in the config)", required=True),
+        *(attrs.evolve(k, doc=f"{k.doc} (inherited)") for k in _INHERITED),
+        *_CHILDREN,
+        Key("dimensions", list, "its dimensions", item=dict, section=DIMENSION),
+        Key(
+            "normalize_within",
+            str,
+            "normalise among the entities of a year, or all entity-years",
+            default="year",
+            choices=WITHIN,
+        ),
+        Key(
+            "rank_within",
+            str,
+            "rank among the entities of a year, or all entity-years",
+            default="year",
+            choices=WITHIN,
+        ),
+        Key("level", str, "only entities of this level", choices=LEVELS),
+        Key("entities", list, "only these entities", item=str),
+        Key("years", list, "only these years", item=int),
+        Key("sensitivity", dict, "a sensitivity analysis", section=SENSITIVITY),
+        Key(
+            "suspect",
+            str,
+            "what a suspect value does: left out, scored, or stop",
+            default="exclude",
+            choices=SUSPECT,
+        ),
+    ),
+)
 
 
 @attrs.frozen
@@ -203,56 +244,31 @@ class _Parser:
             raise self.fail(where, f"{key} must be {rule}, not {value!r}")
         return float(value)
 
-    def choice(self, value: Any, allowed: Sequence[str], where: str, key: str) -> str:
-        if value not in allowed:
-            raise self.fail(
-                where,
-                f"{key} must be one of {' | '.join(allowed)}, not {value!r}"
-                f"{did_you_mean(str(value), allowed)}",
-            )
-        return str(value)
-
     def card(self, raw: Mapping[str, Any], where: str) -> Scorecard:
-        check_keys(raw, {**_CARD, **self._param_schema()}, where, self.source)
+        validate(raw, CARD, where, self.source, self.params)
         self.sensitivity = self._sensitivity(raw.get("sensitivity"), f"{where}.sensitivity")
-        inherited = {**DEFAULTS, **{k: raw[k] for k in (*_INHERITED, *self.params) if k in raw}}
+        inherited = {**DEFAULTS, **{k: raw[k] for k in (*DEFAULTS, *self.params) if k in raw}}
         root = self.node(raw, where, inherited, weight=None)
-        level = raw.get("level")
-        if level is not None:
-            self.choice(level, LEVELS, where, "level")
-        entities = raw.get("entities", [])
-        if not all(isinstance(e, str) for e in entities):
-            raise self.fail(where, "entities must be a list of entity names")
-        years = raw.get("years", [])
-        if not all(isinstance(y, int) and not isinstance(y, bool) for y in years):
-            raise self.fail(where, "years must be a list of years (integers)")
+        given = {k: raw.get(k, CARD[k].default) for k in ("description", "normalize_within", "rank_within")}
         return Scorecard(
             name=raw["name"],
-            description=raw.get("description", ""),
             root=root,
-            normalize_within=self.choice(
-                raw.get("normalize_within", "year"), WITHIN, where, "normalize_within"
-            ),
-            rank_within=self.choice(raw.get("rank_within", "year"), WITHIN, where, "rank_within"),
-            level=level,
-            entities=tuple(entities),
-            years=tuple(years),
+            level=raw.get("level"),
+            entities=tuple(raw.get("entities", ())),
+            years=tuple(raw.get("years", ())),
             sensitivity=self.sensitivity,
             source=self.source,
-            suspect=self.choice(raw.get("suspect", "exclude"), SUSPECT, where, "suspect"),
+            suspect=raw.get("suspect", CARD["suspect"].default),
+            **given,
         )
-
-    def _param_schema(self) -> Schema:
-        return {name: (object, False) for name in self.params}
 
     def node(
         self, raw: Mapping[str, Any], where: str, inherited: dict[str, Any], weight: float | None
     ) -> Node:
-        options = {**inherited, **{k: raw[k] for k in (*_INHERITED, *self.params) if k in raw}}
+        options = {**inherited, **{k: raw[k] for k in (*DEFAULTS, *self.params) if k in raw}}
         aggregate = self.method("aggregators", options["aggregate"], where, "aggregate")
         weights = self.method("weightings", options["weights"], where, "weights")
         self.method("normalizers", options["normalize"], where, "normalize")
-        self.choice(options["missing"], MISSING, where, "missing")
         min_coverage = self.bounded(
             options["min_coverage"], where, "min_coverage", "a number in [0, 1]", lambda x: 0 <= x <= 1
         )
@@ -263,11 +279,11 @@ class _Parser:
             takers = " / ".join(f'"{a.id}"' for a in aggregators.values() if a.takes_offset) or "none loaded"
             raise self.fail(where, f"offset only applies to aggregate = {takers}, not {aggregate!r}")
         children: list[Node | Leaf] = []
-        for n, child in enumerate(table_list(raw, "indicators", self.source), 1):
+        for n, child in enumerate(entries(raw, "indicators", self.source), 1):
             children.append(self.leaf(child, f"{where}.indicators #{n}", options))
-        for n, child in enumerate(table_list(raw, "dimensions", self.source), 1):
+        for n, child in enumerate(entries(raw, "dimensions", self.source), 1):
             child_where = f"{where}.dimensions #{n}"
-            check_keys(child, {**_DIMENSION, **self._param_schema()}, child_where, self.source)
+            validate(child, DIMENSION, child_where, self.source, self.params)
             child_where = f"{child_where} ({child['name']})"
             self._unique(child["name"], child_where, "dimension")
             children.append(self.node(child, child_where, options, child.get("weight")))
@@ -298,7 +314,7 @@ class _Parser:
             raise self.fail(where, "the weights of its children must not all be 0")
 
     def leaf(self, raw: Mapping[str, Any], where: str, inherited: Mapping[str, Any]) -> Leaf:
-        check_keys(raw, {**_INDICATOR, **self._param_schema()}, where, self.source)
+        validate(raw, INDICATOR, where, self.source, self.params)
         names = raw["metric"] if isinstance(raw["metric"], list) else [raw["metric"]]
         if not names or not all(isinstance(n, str) for n in names):
             raise self.fail(where, "metric must be a name or a list of names (first reported wins)")
@@ -315,7 +331,7 @@ class _Parser:
             "normalizers", raw.get("normalize", inherited["normalize"]), where, "normalize"
         )
         params = {k: raw.get(k, inherited.get(k)) for k in self.params if k in raw or k in inherited}
-        higher = self.choice(raw.get("direction", "higher"), DIRECTIONS, where, "direction") == "higher"
+        higher = raw.get("direction", INDICATOR["direction"].default) == "higher"
         leaf = Leaf(
             label=label,
             keys=tuple(dict.fromkeys(keys)),
@@ -323,7 +339,7 @@ class _Parser:
             higher=higher,
             normalize=normalize,
             params=params,
-            missing=self.choice(raw.get("missing", inherited["missing"]), MISSING, where, "missing"),
+            missing=raw.get("missing", inherited["missing"]),
             where=where,
         )
         self._dry_run(leaf, raw)
@@ -356,7 +372,7 @@ class _Parser:
     def _sensitivity(self, raw: Any, where: str) -> Sensitivity | None:
         if raw is None:
             return None
-        check_keys(raw, _SENSITIVITY, where, self.source)
+        validate(raw, SENSITIVITY, where, self.source)
         default = Sensitivity()
         draws = raw.get("draws", default.draws)
         self.bounded(draws, where, "draws", f"a whole number in 1–{MAX_DRAWS}", lambda x: 1 <= x <= MAX_DRAWS)
@@ -395,7 +411,7 @@ class _Parser:
         return Sensitivity(
             draws=draws,
             seed=seed,
-            perturb=self.choice(raw.get("perturb", default.perturb), PERTURB, where, "perturb"),
+            perturb=raw.get("perturb", default.perturb),
             share=share,
             concentration=concentration,
             sweep=tuple(float(f) for f in sweep),
