@@ -35,6 +35,8 @@ commands:
   init         write a starter config for the report texts, CSV and XLSX files of a folder
   indicators, metrics, tables, plugins
                list what the plugins register
+  rules        list every finding rule: severity, meaning, what to do
+  explain      show one finding rule (vqr-score explain source_conflict)
 """
 CHECK_EXAMPLES = f"""\
   {PROG} check configs/example.toml
