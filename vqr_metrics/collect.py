@@ -11,7 +11,6 @@ hands whole batches to :meth:`Collector.batch` and only its odd cells to
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,9 +23,7 @@ from .cells import parse_cell
 from .errors import FormulaError, shown
 from .findings import FindingBuilder
 from .model import Finding, InputSpec, Provenance, ReadOutput, Severity
-from .names import unit_factor
-
-_BRACKETED_UNIT = re.compile(r"^(.+?)\s*[（(]\s*([^（）()]+?)\s*[)）]\s*$")
+from .units import split_unit, unit_factor
 
 
 class Collector:
@@ -51,10 +48,9 @@ class Collector:
         when the unit is the indicator's or converts to it; the cells under
         it are then read in that unit."""
         key, reason = self._resolve(name)
-        bracketed = _BRACKETED_UNIT.match(name)
-        if key is None and bracketed and not self._names_metric(name):
-            base, _ = self._resolve(bracketed.group(1))
-            unit = bracketed.group(2)
+        bare, unit = split_unit(name)
+        if key is None and unit is not None and not self._names_metric(name):
+            base, _ = self._resolve(bare)
             if base is not None:
                 wanted = self.catalog.indicators[base].unit
                 if unit_factor(unit, wanted) is None:

@@ -28,7 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .errors import FormulaError, shown
-from .names import normalize_unit
+from .units import normalize_unit
 
 Column = npt.NDArray[np.float64]
 Mask = npt.NDArray[np.bool_]

@@ -21,7 +21,6 @@ import numpy.typing as npt
 
 from vqr_metrics.catalog import Catalog
 from vqr_metrics.checks import (
-    PERCENT,
     findings_at,
     half_units,
     in_row_order,
@@ -33,7 +32,7 @@ from vqr_metrics.checks import (
 )
 from vqr_metrics.findings import Findings
 from vqr_metrics.model import Check, CheckContext, FindingRule
-from vqr_metrics.names import normalize_unit
+from vqr_metrics.units import is_percent
 
 Rows = npt.NDArray[np.intp]
 
@@ -218,7 +217,7 @@ def check_percent_range(context: CheckContext) -> Findings:
     return _each_input(
         context,
         "percent_range",
-        lambda key: normalize_unit(catalog.get(key).unit) == PERCENT,
+        lambda key: is_percent(catalog.get(key).unit),
         lambda values: (values < 0) | (values > 100),
         lambda key: literal(f"{catalog.label(key)} is ") + "{0:n}%, outside 0–100",
         lambda values: "0–100",

@@ -1,7 +1,9 @@
-"""What every reader decides the same way: an empty file is an error, an
-input that yields no cell at all is a warning, a year is a whole number
-in a sane range (anything else is a typo or a misread cell, never truncated
-or guessed), and a level is 高职 or 中职, however it is written."""
+"""What every reader decides the same way: empty inputs, years, levels.
+
+An empty file is an error, an input that yields no cell at all is a
+warning, a year is a whole number in a sane range (anything else is a typo
+or a misread cell, never truncated or guessed), and a level is 高职 or 中职,
+however it is written."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""CSV input, long and wide (see :mod:`._tabular`), UTF-8 (with or without
-BOM) or GBK/GB18030 as Excel on Chinese Windows saves it, or UTF-16 with
+"""CSV input, long and wide (see :mod:`.tabular`), in any of the encodings Excel saves.
+
+UTF-8 (with or without BOM) or GBK/GB18030 as Excel on Chinese Windows saves it, or UTF-16 with
 its BOM (Excel's "Unicode 文本" export, tab-separated, often a ``.txt``):
 detected, or set with ``encoding = "…"`` on the input.  Cells are separated
 by commas, tabs or semicolons; title rows above the header are skipped
@@ -14,7 +15,7 @@ rules read; all rows of one school must agree; ``level``/``type`` on the
 input override them.
 
 Arrow parses the file and the figures are read column-wise; only the odd
-cell takes the per-cell path (see :mod:`._fast_tabular`).
+cell takes the per-cell path (see :mod:`.tabular_fast`).
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ def read_csv(spec: InputSpec, catalog: Catalog) -> ReadOutput:
 
 
 def _read_fast(path: str, text: str, delimiter: str, collect: Collector, skip: int) -> bool:
-    """Parse with Arrow and read column-wise (:mod:`._fast_tabular`); False
+    """Parse with Arrow and read column-wise (:mod:`.tabular_fast`); False
     (nothing read) for a file Arrow cannot map line for line — ragged rows,
     line breaks inside quoted cells — which the csv module then reads.
     ``text`` starts at line ``skip + 1`` of the file."""

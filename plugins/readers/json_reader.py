@@ -1,5 +1,6 @@
-"""JSON input in the shape of the JSON output's ``values``, so a result can
-be read back: the whole output object, or a bare list of value records
+"""JSON input in the shape of the JSON output's ``values``, so a result can be read back.
+
+The whole output object, or a bare list of value records
 (``{entity, year, key or name, value[, unit][, provenance]}``).
 
 Derived and imputed values are skipped (the engine computes them again);

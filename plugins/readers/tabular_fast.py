@@ -21,7 +21,7 @@ from vqr_metrics.arrow import FIGURES, compact_raw, constant, encoded
 from vqr_metrics.cells import parse_cell
 from vqr_metrics.collect import Collector
 from vqr_metrics.errors import InputError
-from vqr_metrics.names import unit_factor
+from vqr_metrics.units import unit_factor
 
 from .conventions import parse_level, parse_year
 from .tabular import ATTRIBUTES, EntityAttributes, read_row, role, wide_columns

@@ -32,8 +32,9 @@ from vqr_metrics.names import did_you_mean
 
 from ..writers.excel_cells import unguard
 from .conventions import require_content, warn_if_nothing_read
-from .report.layout import SourceLine, name_line, parse_layout
+from .report.layout import name_line, parse_layout
 from .report.matching import Defaults, TableReader
+from .report.text import SourceLine
 from .tabular import EntityAttributes, is_tabular, read_rows
 from .xlsx_merges import fill, merges
 

@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from vqr_metrics.result import Result
+from vqr_metrics.units import with_unit
 from vqr_metrics.values import VALUES
 
 # The headers a wide input reads as the row's school attributes.
@@ -44,8 +45,7 @@ class Wide:
 
     def header(self, j: int, open_: str = "(", close: str = ")") -> str:
         """The column's label with its unit in brackets, as a wide input reads it."""
-        unit = self.units[j]
-        return f"{self.labels[j]}{open_}{unit}{close}" if unit else self.labels[j]
+        return with_unit(self.labels[j], self.units[j], (open_, close))
 
 
 def wide(result: Result, derived: bool) -> Wide:

@@ -10,17 +10,16 @@ from types import SimpleNamespace
 import attrs
 import pytest
 from vqr_metrics_plugins.readers.report.layout import (
-    SourceLine,
     caption_of,
     is_footer,
     name_line,
     parse_header,
     parse_layout,
-    read_head,
-    text_lines,
 )
 from vqr_metrics_plugins.readers.report.matching import select_table
 from vqr_metrics_plugins.readers.report.reader import read_report
+from vqr_metrics_plugins.readers.report.text import SourceLine, text_lines
+from vqr_metrics_plugins.readers.report.title import read_head
 
 from vqr_metrics.arrow import figure_objects
 from vqr_metrics.catalog import Catalog

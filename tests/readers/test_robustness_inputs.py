@@ -167,6 +167,23 @@ def test_a_seed_report_is_still_read_as_a_report(tmp_path: Path, capsys: pytest.
     assert code == 0 and _values(result)[("呼和浩特市", 2023, "sc_graduates")] == 7146.0
 
 
+@pytest.mark.parametrize(
+    "bom, codec", [(codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")]
+)
+def test_a_report_saved_as_utf16_text_is_read_as_the_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], bom: bytes, codec: str
+) -> None:
+    """Notepad's and Word's "Unicode" text: the report reader, not the CSV one, reads it whole."""
+    text = _seed("zhongzhi").read_text(encoding="utf-8")
+    path = tmp_path / "report.txt"
+    path.write_bytes(bom + text.replace("\n", "\r\n").encode(codec))
+    code, result, _ = _run(_config(tmp_path, {"path": str(path)}), capsys)
+    _, plain, _ = _run(_config(tmp_path, {"path": str(_seed("zhongzhi"))}), capsys)
+    assert code == 0 and _values(result)[("呼和浩特市", 2023, "sc_graduates")] == 7146.0
+    assert _values(result) == _values(plain)
+    assert {v["provenance"][0]["file"] for v in result["values"] if not v["derived"]} == {str(path)}
+
+
 @pytest.mark.parametrize("year", [99999, 0, 1948, 2101])
 def test_a_year_on_an_input_is_range_checked(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], year: int

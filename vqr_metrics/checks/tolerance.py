@@ -7,18 +7,18 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .. import units
 from ..catalog import Catalog
 from ..dataset import decimals
 from ..model import CheckContext
-from ..names import normalize_unit
+from ..units import COUNT_UNITS, PERCENT
 
-# Units of things counted one by one: their figures are whole and exact.
-COUNT_UNITS = frozenset(normalize_unit(u) for u in ("人", "个", "门", "所", "项", "本", "部", "台", "人次"))
-PERCENT = "%"
+__all__ = ["COUNT_UNITS", "PERCENT", "half_units", "is_count"]
 
 
 def is_count(catalog: Catalog, key: str) -> bool:
-    return normalize_unit(catalog.get(key).unit) in COUNT_UNITS
+    """Whether ``key`` counts things one by one (its unit is one of COUNT_UNITS)."""
+    return units.is_count(catalog.get(key).unit)
 
 
 def half_units(context: CheckContext, key: str, rows: npt.NDArray[np.intp]) -> npt.NDArray[np.float64]:

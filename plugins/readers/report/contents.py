@@ -17,14 +17,8 @@ import attrs
 
 from vqr_metrics.model import Finding, Provenance
 
-from .layout import (
-    _CAPTION,
-    _LEADER,
-    Layout,
-    SourceLine,
-    caption_of,
-    is_toc,
-)
+from .layout import CAPTION, LEADER, Layout, caption_of, is_toc
+from .text import SourceLine
 
 # The number of a caption: 表 2.1, 附表 5, 表5, 附件 1 (kind and number, in normal form).
 _NUMBER = re.compile(r"^(附表|附件|附录|表)\s*(\d+(?:\s*[.．-]\s*\d+)*|[一二三四五六七八九十]{1,3})")
@@ -48,7 +42,7 @@ def _normal(text: str) -> str:
 def _split(caption: str) -> tuple[str, str] | None:
     text = unicodedata.normalize("NFKC", caption).strip()
     number = _NUMBER.match(text)
-    match = _CAPTION.match(text)
+    match = CAPTION.match(text)
     if number is None or match is None:
         return None
     return _normal(number.group(1) + number.group(2)), _normal(match["title"]).strip(":：、.")
@@ -59,8 +53,8 @@ def contents_entries(lines: Sequence[SourceLine]) -> Iterator[Entry]:
     for line in lines:
         if not line.filled or not is_toc(line) or caption_of(line) is not None:
             continue
-        text = _PAGE.sub("", _LEADER.split(line.filled[0])[0]) if len(line.filled) == 1 else line.filled[0]
-        caption = _LEADER.split(text)[0].strip()
+        text = _PAGE.sub("", LEADER.split(line.filled[0])[0]) if len(line.filled) == 1 else line.filled[0]
+        caption = LEADER.split(text)[0].strip()
         parts = _split(caption)
         if parts is not None:
             yield Entry(line.number, caption, *parts)

@@ -6,48 +6,37 @@ maybe a ``名称：内蒙古自治区(150000)`` line, a header row and tab-separ
 rows (or, copied out of a PDF, cells set apart by two or more spaces), ended
 by a footer such as ``（数据来源：…）`` or by prose.  This module finds
 those pieces and lines the cells up under their header.  It knows no table
-by name: matching rows to templates is :mod:`._report_match`'s job.
+by name: matching rows to templates is :mod:`.matching`'s job; the lines
+come from :mod:`.text`.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
-import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Literal
 
 import attrs
 
-from ..conventions import LEVEL_WORDS, school_level
+from .text import SourceLine, compact, nfkc
 
 ColumnRole = Literal["seq", "name", "unit", "value", "extra"]
 
-_CAPTION = re.compile(
+# A table caption: 表 2.9 …, 附表 3：…, 附件1 …
+CAPTION = re.compile(
     r"^(?:附表|附件|附录|表)\s*(?:\d+(?:\s*[.．-]\s*\d+)*|[一二三四五六七八九十]{1,3})"
     r"(?:\s*[:：、.]\s*|\s+|(?=\D))(?P<title>.*)$"
 )
 # 续表, 表 3（续）: the table above goes on after a page break.
 _CONTINUED = re.compile(r"^续表|[(（]\s*续\s*[)）]$")
-# Copied out of a PDF, cells are set apart by runs of spaces instead of tabs.
-_SPACES = re.compile(r"\s{2,}|\u3000+")
-_LEADER = re.compile(r"\.{3,}|…{2,}|·{3,}|。{3,}")
+# Dot leaders of a table-of-contents entry.
+LEADER = re.compile(r"\.{3,}|…{2,}|·{3,}|。{3,}")
 _PAGE_NUMBER = re.compile(r"^\d{1,3}$")
 _PAGE_LINE = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,3}\s*页?[-—–\s]*$")
 _NAME_LINE = re.compile(r"^(?:单位)?名称\s*:\s*(?P<name>[^()]+?)\s*(?:\(\s*(?P<code>[0-9A-Za-z]+)\s*\))?\s*$")
 _FOOTER = re.compile(r"^[(（]?\s*(?:数据来源|资料来源|来源|注|说明|备注)\s*[:：]")
 _SEQ = re.compile(r"^[(（]?(?:\d{1,3}|[一二三四五六七八九十]{1,3})[)）.、]?$")
 _YEAR = re.compile(r"^((?:19|20)\d{2})年?度?$")
-_TRAILING_UNIT = re.compile(r"^(?P<name>.+?)\s*[(（](?P<unit>[^()（）]{1,8})[)）]$")
-_TOC_HEADING = re.compile(r"^(?:附表|表|图|案例)?目录$")
-_REPORT_YEAR = re.compile(r"\(\s*((?:19|20)\d{2})\s*年\s*度?\s*\)")
-_TITLE = re.compile(
-    r"^(?P<entity>.+?)(?P<level>高等职业教育|中等职业教育|高等职业|中等职业|职业教育|高职|中职)?"
-    r"(?:教育)?质量(?:年度)?(?:报告|年报)(?:\((?P<year>(?:19|20)\d{2})(?:年度?)?\))?$"
-)
-_YEAR_WORDS = re.compile(r"((?:19|20)\d{2})(?:年度?)?")
-# The year alone on the cover (002 prints 2023 above its title).
-_COVER_YEAR = re.compile(r"^((?:19|20)\d{2})(?:年度)?$")
 _SEQ_HEADERS = frozenset({"序号", "编号"})
 _UNIT_HEADERS = frozenset({"单位", "计量单位"})
 _VALUE_HEADERS = frozenset({"值", "数值", "数据", "指标值"})
@@ -55,54 +44,6 @@ _VALUE_HEADERS = frozenset({"值", "数值", "数据", "指标值"})
 _CAPTION_MAX = 60
 # A short line between a caption and its header is a subtitle (（单位：万元）).
 _SUBTITLE_MAX = 30
-# A longer "title" is a sentence that quotes the title.
-_TITLE_MAX = 40
-# How far into the report the title and report year are looked for.
-_HEAD_LINES = 150
-
-
-def _nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).strip()
-
-
-def _compact(text: str) -> str:
-    return re.sub(r"\s+", "", _nfkc(text))
-
-
-@attrs.frozen
-class SourceLine:
-    """One printed line (or spreadsheet row) split into cells."""
-
-    number: int
-    cells: tuple[str, ...]
-    spaced: bool = False  # cells split on runs of spaces: blank cells were not printed
-
-    @property
-    def text(self) -> str:
-        return " ".join(c.strip() for c in self.cells if c.strip())
-
-    @property
-    def filled(self) -> tuple[str, ...]:
-        return tuple(c.strip() for c in self.cells if c.strip())
-
-    @property
-    def blank(self) -> bool:
-        return not self.filled
-
-    @property
-    def tabular(self) -> bool:
-        return len(self.cells) > 1
-
-
-def text_lines(text: str) -> list[SourceLine]:
-    """The lines of a report, numbered from 1, cells split on tabs; a line
-    without a tab is split on runs of two or more spaces (a PDF copy)."""
-    lines = []
-    for n, line in enumerate(text.splitlines(), 1):
-        spaced = "\t" not in line and bool(_SPACES.search(line.strip()))
-        cells = _SPACES.split(line.strip()) if spaced else line.split("\t")
-        lines.append(SourceLine(n, tuple(cells), spaced))
-    return lines
 
 
 @attrs.frozen
@@ -133,7 +74,7 @@ class Header:
 
     @property
     def key(self) -> tuple[str, ...]:
-        return tuple(_compact(c.label) for c in self.columns)
+        return tuple(compact(c.label) for c in self.columns)
 
 
 @attrs.frozen
@@ -187,30 +128,18 @@ class Layout:
     names: tuple[NameLine, ...]  # every 名称 line
 
 
-@attrs.frozen
-class Head:
-    """What the first page says: title, entity, level, report year."""
-
-    title: str | None = None
-    title_line: int | None = None
-    entity: str | None = None
-    level: str | None = None
-    year: int | None = None
-    year_line: int | None = None
-
-
 def caption_of(line: SourceLine) -> str | None:
     """The caption as printed, if the line is a table caption (not a table
     of contents entry, not prose that happens to start with 表)."""
     filled = line.filled
     if not filled or len(filled) > 2:
         return None
-    if len(filled) == 2 and _PAGE_NUMBER.match(_nfkc(filled[1])):
+    if len(filled) == 2 and _PAGE_NUMBER.match(nfkc(filled[1])):
         return None  # a table-of-contents entry: title, tab, page
     text = " ".join(filled)
-    if _LEADER.search(text):
+    if LEADER.search(text):
         return None
-    match = _CAPTION.match(_nfkc(text))
+    match = CAPTION.match(nfkc(text))
     if match is None:
         return None
     title = match["title"].strip()
@@ -220,7 +149,7 @@ def caption_of(line: SourceLine) -> str | None:
 
 
 def name_line(line: SourceLine) -> NameLine | None:
-    match = _NAME_LINE.match(_nfkc("".join(line.filled)))
+    match = _NAME_LINE.match(nfkc("".join(line.filled)))
     if match is None:
         return None
     return NameLine(line.number, match["name"].strip(), match["code"])
@@ -233,17 +162,11 @@ def is_footer(line: SourceLine) -> bool:
 def is_toc(line: SourceLine) -> bool:
     """A table-of-contents entry: dot leaders, or title then page number."""
     filled = line.filled
-    if _LEADER.search(line.text):
+    if LEADER.search(line.text):
         return True
     return (
         1 <= len(filled) <= 2 and line.tabular and (len(filled) == 1 or bool(_PAGE_NUMBER.match(filled[-1])))
     )
-
-
-def split_unit(name: str) -> tuple[str, str] | None:
-    """``教学用计算机（终端）总数（台）`` → (``教学用计算机（终端）总数``, ``台``)."""
-    match = _TRAILING_UNIT.match(name.strip())
-    return (match["name"], match["unit"].strip()) if match else None
 
 
 def parse_header(line: SourceLine) -> Header:
@@ -253,20 +176,20 @@ def parse_header(line: SourceLine) -> Header:
     have_name = False
     for index, raw in enumerate(line.cells):
         label = raw.strip()
-        compact = _compact(label)
-        year = _YEAR.match(compact)
-        if compact in _SEQ_HEADERS:
+        printed = compact(label)
+        year = _YEAR.match(printed)
+        if printed in _SEQ_HEADERS:
             columns.append(Column(index, "seq", label))
-        elif compact in _UNIT_HEADERS:
+        elif printed in _UNIT_HEADERS:
             columns.append(Column(index, "unit", label))
-        elif compact in _VALUE_HEADERS:
+        elif printed in _VALUE_HEADERS:
             columns.append(Column(index, "value", label))
         elif year:
             columns.append(Column(index, "value", label, int(year.group(1))))
-        elif not have_name and compact:
+        elif not have_name and printed:
             columns.append(Column(index, "name", label))
             have_name = True
-        elif compact:
+        elif printed:
             columns.append(Column(index, "extra", label))
     if not have_name:
         # a blank top-left cell heads the names: "\t2023\t2022"
@@ -281,7 +204,7 @@ def parse_header(line: SourceLine) -> Header:
 def _looks_like_header(line: SourceLine) -> bool:
     """Column names: two or more of 序号/单位/值/a year, and no 序号 number first."""
     roles = sum(1 for c in parse_header(line).columns if c.role in ("seq", "unit", "value"))
-    return roles >= 2 and not _SEQ.match(_nfkc(line.filled[0]))
+    return roles >= 2 and not _SEQ.match(nfkc(line.filled[0]))
 
 
 def _align_spaced(cells: list[str], header: Header, width: int) -> tuple[list[str], str]:
@@ -289,7 +212,7 @@ def _align_spaced(cells: list[str], header: Header, width: int) -> tuple[list[st
     told apart: every column printed, the 序号 left out, or the 序号 and the
     name left out (a continuation row).  Any other count is not guessed."""
     seq, name = header.index("seq"), header.index("name")
-    starts_with_seq = bool(cells) and bool(_SEQ.match(_nfkc(cells[0])))
+    starts_with_seq = bool(cells) and bool(_SEQ.match(nfkc(cells[0])))
     left_out: list[int | None] = []
     if len(cells) == width:
         return cells, ""
@@ -319,12 +242,12 @@ def align(line: SourceLine, header: Header, previous: Row | None) -> Row:
     misaligned = ""
     if line.spaced:
         cells, misaligned = _align_spaced(cells, header, width)
-    elif seq == 0 and cells and cells[0] and not _SEQ.match(_nfkc(cells[0])):
+    elif seq == 0 and cells and cells[0] and not _SEQ.match(nfkc(cells[0])):
         cells.insert(0, "")
     elif seq is None and len(cells) > width and not cells[0]:
         del cells[0]
     if misaligned:
-        text = [c for c in cells if not _SEQ.match(_nfkc(c))]
+        text = [c for c in cells if not _SEQ.match(nfkc(c))]
         return Row(line.number, tuple(cells), text[0] if text else "", "", spaced=True, misaligned=misaligned)
     stray = tuple(c for c in cells[width:] if c)
     cells = (cells + [""] * width)[:width]
@@ -384,7 +307,7 @@ class _Parser:
         tabular = line.tabular and not (line.spaced and block and block.header and not block.header.spaced)
         if tabular and block is None and is_toc(line):
             # a one-cell line may title the rows that follow it (else it is a contents entry)
-            self.title = line if len(line.filled) == 1 and not _LEADER.search(line.text) else None
+            self.title = line if len(line.filled) == 1 and not LEADER.search(line.text) else None
             return
         if tabular:
             self.row(line, title)
@@ -397,7 +320,7 @@ class _Parser:
 
     def goes_on(self, line: SourceLine) -> bool:
         """``续表`` or ``表 3（续）``: the last captioned table goes on."""
-        text = _compact(line.text)
+        text = compact(line.text)
         if len(text) > _SUBTITLE_MAX or not _CONTINUED.search(text):
             return False
         last = self.block if self.block is not None else (self.tables[-1] if self.tables else None)
@@ -439,45 +362,3 @@ def parse_layout(lines: Iterable[SourceLine], caption: tuple[str, int] | None = 
         parser.feed(line)
     parser.close()
     return Layout(tuple(parser.tables), tuple(parser.loose), tuple(parser.names))
-
-
-def read_head(lines: Sequence[SourceLine]) -> Head:
-    """The report title (and from it the entity and level) and the report
-    year, from the lines before the table of contents or the first table.
-    The year printed in the title (``…质量年度报告（2024）``, ``… 2024 年度质量报告``)
-    comes first, then one in brackets on the first pages (``(2023年度)``),
-    then a year alone on the cover."""
-    head: list[SourceLine] = []
-    for line in lines[:_HEAD_LINES]:
-        if _TOC_HEADING.match(_compact(line.text)) or caption_of(line) is not None:
-            break
-        if not line.blank:
-            head.append(line)
-    found = next(
-        ((line.number, int(m.group(1))) for line in head if (m := _REPORT_YEAR.search(_nfkc(line.text)))),
-        None,
-    ) or next(
-        ((line.number, int(m.group(1))) for line in head if (m := _COVER_YEAR.match(_compact(line.text)))),
-        None,
-    )
-    year_line, year = found if found else (None, None)
-    # A title on one line first, then one broken over two lines.
-    candidates = [(line, line.text) for line in head]
-    candidates += [(line, line.text + nxt.text) for line, nxt in itertools.pairwise(head)]
-    for line, text in candidates:
-        compact = _compact(text).strip("《》")
-        match = _TITLE.match(compact) if len(compact) <= _TITLE_MAX else None
-        entity = _YEAR_WORDS.sub("", match["entity"]) if match else ""
-        if not match or not entity:
-            continue
-        printed = match["year"] or next((m.group(1) for m in _YEAR_WORDS.finditer(match["entity"])), None)
-        level = next((level for word, level in LEVEL_WORDS.items() if word in compact), None)
-        return Head(
-            title=text,
-            title_line=line.number,
-            entity=entity,
-            level=level or school_level(entity),
-            year=int(printed) if printed else year,
-            year_line=line.number if printed else year_line,
-        )
-    return Head(year=year, year_line=year_line)

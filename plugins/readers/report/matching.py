@@ -20,9 +20,12 @@ from vqr_metrics.cells import parse_cell
 from vqr_metrics.collect import Collector
 from vqr_metrics.model import Finding, Indicator, Provenance, Severity, Table
 from vqr_metrics.names import did_you_mean, normalize_name
+from vqr_metrics.units import normalize_unit, split_unit
 
-from .layout import Block, Column, Layout, Row, split_unit
+from .layout import Block, Column, Layout, Row
 
+# A bracket longer than this after a row's name is part of the name (（教发〔2004〕2号）), not its unit.
+_UNIT_LONGEST = 8
 # A printed name shorter than this is never taken for the start of a longer one.
 _MIN_PREFIX = 4
 _ENUMERATION = re.compile(
@@ -32,10 +35,6 @@ _ENUMERATION = re.compile(
 
 def _not_read(rows: int, lines: str) -> str:
     return f"{rows} row{'s' if rows != 1 else ''} (lines {lines}) {'was' if rows == 1 else 'were'} not read"
-
-
-def _unit_key(unit: str | None) -> str:
-    return normalize_name(unit or "").replace("：", ":").lower()
 
 
 @attrs.frozen
@@ -107,9 +106,9 @@ class RowMatcher:
         if row.continued and row.spaced:
             return self.continuation(row)
         variants = [(row.name, row.unit)]
-        split = split_unit(row.name)
-        if split is not None:
-            variants.append((split[0], row.unit or split[1]))
+        bare, printed = split_unit(row.name, _UNIT_LONGEST)
+        if printed is not None:
+            variants.append((bare, row.unit or printed))
         variants += [(_ENUMERATION.sub("", n, count=1), u) for n, u in variants if _ENUMERATION.match(n)]
         for name, unit in variants:
             found = self.exact.get(normalize_name(name))
@@ -142,7 +141,7 @@ class RowMatcher:
         twins = [
             p
             for p in self.exact.get(normalize_name(row.name), [])
-            if _unit_key(self.rows[p].unit) == _unit_key(row.unit)
+            if normalize_unit(self.rows[p].unit) == normalize_unit(row.unit)
         ]
         after = self.next_in_unit(row.unit)
         positions = twins or ([after] if after is not None else [])
@@ -160,14 +159,14 @@ class RowMatcher:
         if self.last is None:
             return None
         after = self.last + 1
-        if after < len(self.rows) and _unit_key(self.rows[after].unit) == _unit_key(unit):
+        if after < len(self.rows) and normalize_unit(self.rows[after].unit) == normalize_unit(unit):
             return after
         return None
 
     def take(self, positions: Sequence[int], unit: str) -> Match:
         """Among rows of one name: those in the printed unit, then the first
         unused one from where the walk has got to, then any unused one."""
-        in_unit = [p for p in positions if unit and _unit_key(self.rows[p].unit) == _unit_key(unit)]
+        in_unit = [p for p in positions if unit and normalize_unit(self.rows[p].unit) == normalize_unit(unit)]
         pool = in_unit or list(positions)
         ahead = [p for p in pool if p >= self.cursor]
         fresh = [p for p in pool if p not in self.used]

@@ -1,5 +1,6 @@
-"""Numeric phrases of a report's prose matched to indicators and metrics:
-the statements of the report (a :data:`vqr_metrics.statements.STATEMENTS` table).
+"""Numeric phrases of a report's prose matched to indicators and metrics: the report's statements.
+
+The statements are a :data:`vqr_metrics.statements.STATEMENTS` table.
 
 A phrase's name is matched by the names, aliases and qualified labels the
 catalog knows, as printed or in the variants reports print (国（境）外 for
@@ -25,8 +26,9 @@ import pyarrow as pa
 
 from vqr_metrics.catalog import Catalog
 from vqr_metrics.model import Indicator
-from vqr_metrics.names import normalize_name, normalize_unit, unit_factor
+from vqr_metrics.names import normalize_name
 from vqr_metrics.statements import STATEMENTS
+from vqr_metrics.units import prose_factor
 
 from .prose import Phrase
 
@@ -35,8 +37,6 @@ _TOTAL = re.compile(r"总(数|面积)$")
 # What a name cut short of its measure word may end in (教职工 → 教职工总数).
 _COUNT_ENDINGS = ("数", "人数", "总数")
 _MEASURED = re.compile(r"(?:数|率|额|量|值|比|比例|面积|收入|经费|时间|人次)$")
-# Scale words a unit may open with, and what they multiply by.
-_SCALES = {"万": 1e4, "亿": 1e8}
 # A name shorter than this is never looked up on its own (其中, 全区, 新增).
 _MIN_NAME = 3
 
@@ -86,7 +86,7 @@ def match_phrases(
         if phrase.paragraph != paragraph:
             subject, paragraph = None, phrase.paragraph
         key, own = _match(index, phrase, subject)
-        factor = _factor(catalog, key, phrase.unit) if key is not None else None
+        factor = prose_factor(phrase.unit, catalog.get(key).unit) if key is not None else None
         if factor is None:
             key = own = None
         places = len(phrase.raw.partition(".")[2])
@@ -165,27 +165,3 @@ def _shared(label: str, context: str) -> int:
     """The longest run of characters a label shares with the context."""
     a, b = normalize_name(label), context
     return SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b)).size
-
-
-def _factor(catalog: Catalog, key: str, printed: str) -> float | None:
-    """What the printed figure is multiplied by to be in the key's unit: a
-    known conversion, or a scale word (10.4 万人次 for 人次); 1 for measure
-    words alike in kind (4371 人 for 人次, 12 项 for 个); None when the unit
-    cannot be the key's (a percentage for a count, 万元 for 人)."""
-    wanted = catalog.get(key).unit
-    if not printed or not wanted:
-        return 1.0
-    factor = unit_factor(printed, wanted)
-    if factor is not None:
-        return factor
-    given, want = normalize_unit(printed), normalize_unit(wanted)
-    for scale, times in _SCALES.items():
-        if given == scale + want:
-            return times
-        if want == scale + given:
-            return 1 / times
-    if given[:1] in _SCALES or want[:1] in _SCALES:
-        return None
-    percent = {given == "%", want == "%"}
-    ratio = {given.startswith(":"), want.startswith(":")}
-    return None if len(percent) > 1 or len(ratio) > 1 else 1.0

@@ -1,11 +1,12 @@
-"""The prose of a report: its paragraphs (joined across page breaks), their
-section headings, sentences, and the numeric phrases in them.
+"""The prose of a report: paragraphs, section headings, sentences and the numeric phrases in them.
+
+Paragraphs are joined across page breaks.
 
 A numeric phrase is a name and the figure printed after it, with its unit:
 ``开设专业总数 1489（个）``, ``…总面积 378.68 万平方米``, ``毕业生满意度为 94.31%``,
 ``生师比 12.4 : 1``.  The name is what is printed between the previous
 clause mark (，、；：) or phrase and the figure; matching it to an indicator is
-:mod:`._prose_match`'s job.  Years, dates, ordinals (第 9 届) and document
+:mod:`.phrases`'s job.  Years, dates, ordinals (第 9 届) and document
 numbers (〔2023〕28 号) are not figures.  This module knows no indicator.
 """
 
@@ -18,7 +19,8 @@ from collections.abc import Iterable, Iterator, Sequence
 
 import attrs
 
-from .layout import Layout, SourceLine, caption_of, is_toc
+from .layout import Layout, caption_of, is_toc
+from .text import SourceLine
 
 # A section heading: 3.1.1 …, 2.5.1. …, 一、…, 挑战 1：…, 【案例 2】…, 案例 3：…
 _HEADING = re.compile(

@@ -1,5 +1,8 @@
-"""Report text: every recognised table of a whole report, as users copy it
-out of the published PDF or Word file (tab-separated cells).
+"""The ``report_text`` reader: every recognised table and prose figure of a whole report's text.
+
+Users copy the text out of the published PDF or Word file (tab-separated
+cells, or cells set apart by spaces); :mod:`vqr_metrics_plugins.readers.report`
+says which module does which step.
 
 The entity is the table's ``名称：…`` line, else the input's ``entity``, else
 the first ``名称`` line of the report, else the report title; the year of a
@@ -22,10 +25,12 @@ from vqr_metrics.textio import read_text
 
 from ..conventions import require_content, school_level, warn_if_nothing_read
 from .contents import missing_table_findings
-from .layout import parse_layout, read_head, text_lines
+from .layout import parse_layout
 from .matching import Defaults, TableReader
 from .phrases import match_phrases
 from .prose import report_phrases
+from .text import sniff, text_lines
+from .title import read_head
 
 
 def read_report(spec: InputSpec, catalog: Catalog) -> ReadOutput:
@@ -58,11 +63,6 @@ def read_report(spec: InputSpec, catalog: Catalog) -> ReadOutput:
     phrases = report_phrases(lines, layout)
     statements = match_phrases(phrases, catalog, speaker, spec.year or head.year, spec.path)
     return attrs.evolve(collect.output(), statements=statements)
-
-
-def sniff(head: bytes) -> bool:
-    """Text, not a spreadsheet or other binary file."""
-    return b"\x00" not in head and not head.startswith(b"PK\x03\x04")
 
 
 def register_readers(register: Callable[[Reader], None]) -> None:
