@@ -94,40 +94,36 @@ _INHERITED = (
     Key("aggregate", str, "how a node combines its children", default="arithmetic"),
     Key("weights", str, "how a node weighs its children", default="explicit"),
     Key("missing", str, "what a missing value does", default="reweight", choices=MISSING),
-    Key(
-        "min_coverage", float, "share of a node's weight (0–1) that must be reported for a score", default=0.5
-    ),
+    Key("min_coverage", float, "share (0–1) of a node's weight reported for it to score", default=0.5),
     Key("offset", float, "≥ 0, added before a geometric mean", default=0.0),
 )
 # What a dimension or indicator without a key of _INHERITED takes when no parent sets it.
 DEFAULTS = Section("", _INHERITED).defaults()
-_INHERITS = "(inherited; normaliser parameters too)"
+_METRIC = "a metric or indicator by name, alias or key, or a list: the first one reported is used"
+_WITHIN = "`year`: the entities of one year; `all`: all entity-years pooled"
 INDICATOR = Section(
     "[[…indicators]]",
     (
-        Key(
-            "metric",
-            (str, list),
-            "a metric or indicator, or a list: the first an entity reported",
-            required=True,
-        ),
-        Key("name", str, "the label in the output (by default the metric's name); unique in the scorecard"),
+        Key("metric", (str, list), _METRIC, required=True),
+        Key("name", str, "the label in the output (by default the metric's); unique in the scorecard"),
         Key("weight", float, "its weight in the parent"),
-        Key("direction", str, "which is better", default="higher", choices=DIRECTIONS),
-        Key("normalize", str, _INHERITS),
-        Key("missing", str, _INHERITS, choices=MISSING),
+        Key("direction", str, "which is better (生师比 is `lower`)", default="higher", choices=DIRECTIONS),
+        Key("normalize", str, "its normalisation (inherited)"),
+        Key("missing", str, "what its missing value does (inherited)", choices=MISSING),
     ),
 )
 _CHILDREN = (
     Key("description", str, "free text, copied to the output", default=""),
-    Key("indicators", list, "its indicators", item=dict, section=INDICATOR),
+    Key(
+        "indicators", list, "its indicators (it needs indicators or dimensions)", item=dict, section=INDICATOR
+    ),
 )
 DIMENSION = Section(
     "[[…dimensions]]",
     (
         Key("name", str, "unique in the scorecard", required=True),
         Key("weight", float, "its weight in the parent"),
-        *(attrs.evolve(k, doc=f"{k.doc} {_INHERITS}", default=UNSET) for k in _INHERITED),
+        *(attrs.evolve(k, doc=f"{k.doc} (inherited)", default=UNSET) for k in _INHERITED),
         *_CHILDREN,
         Key("dimensions", list, "its dimensions, as these", item=dict),
     ),
@@ -158,25 +154,21 @@ CARD = Section(
         Key(
             "normalize_within",
             str,
-            "normalise among the entities of a year, or all entity-years",
+            f"whom normalisation and data weights compare: {_WITHIN}",
             default="year",
             choices=WITHIN,
         ),
+        Key("rank_within", str, f"whom ranks compare: {_WITHIN}", default="year", choices=WITHIN),
         Key(
-            "rank_within",
-            str,
-            "rank among the entities of a year, or all entity-years",
-            default="year",
-            choices=WITHIN,
+            "level", str, "only entities of this level (`level` of an input, or the reader's)", choices=LEVELS
         ),
-        Key("level", str, "only entities of this level", choices=LEVELS),
-        Key("entities", list, "only these entities", item=str),
+        Key("entities", list, "only these entities (see [Filters](#filters))", item=str),
         Key("years", list, "only these years", item=int),
-        Key("sensitivity", dict, "a sensitivity analysis", section=SENSITIVITY),
+        Key("sensitivity", dict, "see [Sensitivity analysis](#sensitivity-analysis)", section=SENSITIVITY),
         Key(
             "suspect",
             str,
-            "what a suspect value does: left out, scored, or stop",
+            "a suspect value is left out, scored, or stops the run",
             default="exclude",
             choices=SUSPECT,
         ),
