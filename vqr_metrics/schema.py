@@ -134,6 +134,22 @@ def validate(
             raise ConfigError(f"{source}: {where} needs a {key.name!r}")
 
 
+def validate_tree(raw: Mapping[str, Any], section: Section, where: str, source: str) -> None:
+    """:func:`validate` of a table and of every table and array of tables
+    below it that its section describes; an entry is named ``key #n``, below
+    the top level ``where.key #n``, a table below the top ``where.key``."""
+    validate(raw, section, where, source)
+    for key in section.keys:
+        if key.section is None or key.name not in raw:
+            continue
+        place = key.name if section.top else f"{where}.{key.name}"
+        if key.item is dict:
+            for n, entry in enumerate(entries(raw, key.name, source), 1):
+                validate_tree(entry, key.section, f"{place} #{n}", source)
+        else:
+            validate_tree(raw[key.name], key.section, key.section.title if section.top else place, source)
+
+
 def _check(value: Any, key: Key, place: str, source: str) -> None:
     if key.item is dict:
         if not isinstance(value, Mapping) and not (
@@ -264,7 +280,9 @@ DECLARATIVE_TABLE = from_attrs(
     },
     rows={"required": False, "default": (), "item": dict, "section": DECLARATIVE_ROW},
 )
-DECLARATIVE_INDICATOR = from_attrs(Indicator, "[[indicators]]", {**_ROW_DOCS, "table": "key of its table"})
+DECLARATIVE_INDICATOR = DECLARATIVE_ROW.extended(
+    "[[indicators]]", *from_attrs(Indicator, "", {"table": "key of its table"}).keys
+)
 DECLARATIVE_METRIC = from_attrs(
     Metric,
     "[[metrics]]",
@@ -275,7 +293,7 @@ DECLARATIVE_METRIC = from_attrs(
         "unit": "its unit",
         "table": "key of the table it belongs to",
         "description": "free text",
-        "bounds": "[low, high]: the range a correct result falls in (either may be omitted)",
+        "bounds": "[low, high]: the range a correct result falls in (-inf or inf for an open side)",
         "since": _SINCE,
         "until": _UNTIL,
     },
