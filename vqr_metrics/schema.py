@@ -155,11 +155,13 @@ def _check(value: Any, key: Key, place: str, source: str) -> None:
         if not isinstance(value, Mapping) and not (
             isinstance(value, list) and all(isinstance(v, Mapping) for v in value)
         ):
-            raise ConfigError(f"{source}: {place} must be an array of tables ([[{key.name}]])")
+            shown = key.section.title if key.section else f"[[{key.name}]]"
+            raise ConfigError(f"{source}: {place} must be an array of tables ({shown})")
         return
     if key.kind is dict:
         if not isinstance(value, Mapping):
-            raise ConfigError(f"{source}: {place} must be a table ([{key.name}])")
+            shown = key.section.title if key.section else f"[{key.name}]"
+            raise ConfigError(f"{source}: {place} must be a table ({shown})")
         return
     kinds = key.kind if isinstance(key.kind, tuple) else (key.kind,)
     if not _is(value, kinds):
