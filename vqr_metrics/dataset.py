@@ -7,7 +7,8 @@ disagree beyond print rounding, the conflict becomes a finding naming both
 sources and both values.  Only such duplicated cells take a slow path.
 
 Provenance is one Arrow table, sorted by key and row, so a value's sources are
-a slice of it; conflicted and imputed flags are boolean arrays per column.
+a slice of it; conflicted flags are boolean arrays per column.  Only readers and
+the engine fill it: the values scorecards impute are an output of scoring.
 """
 
 from __future__ import annotations
@@ -70,7 +71,6 @@ class Dataset:
         self.columns: dict[str, Column] = dict(columns or {})
         self.attributes: dict[str, dict[str, str]] = {k: dict(v) for k, v in (attributes or {}).items()}
         self.derived: set[str] = set()
-        self.imputed: dict[str, Mask] = {}
         # Rows of a key whose sources disagree (source_conflict), and of every
         # derived value computed from such a figure: they stay visible as such.
         self.conflicted: dict[str, Mask] = {}
@@ -160,14 +160,6 @@ class Dataset:
         if found is not None:
             return found
         return np.where(np.isnan(self.column(key)), 1, 0).astype(np.int8)
-
-    def impute(self, key: str, rows: npt.NDArray[np.intp], values: Column) -> None:
-        """Fill empty cells of ``key`` with values a scorecard imputed, flagged."""
-        column = self.columns.setdefault(key, np.full(self.size, np.nan))
-        mask = self.imputed.setdefault(key, np.zeros(self.size, dtype=bool))
-        empty = np.isnan(column[rows])
-        column[rows[empty]] = values[empty]
-        mask[rows[empty]] = True
 
     def mark_conflicted(self, key: str, rows: Mask) -> None:
         if rows.any():

@@ -108,10 +108,10 @@ def run(
     except ConfigError as exc:  # a check rejecting the value of its option
         raise ConfigError(f"{config.source}: {exc}") from None
     mark_suspects(dataset, catalog, findings.build())  # before scoring: suspect values never pass
-    prose = statement_counts(compare(inputs.statements, dataset))  # before scorecards impute values
+    prose = statement_counts(compare(inputs.statements, dataset))
     outcome = plan.run(dataset)
     findings.extend(outcome.findings)
-    values = collect_values(dataset, catalog)
+    values = collect_values(dataset, catalog, outcome.imputations)
     found = findings.build()
     summary = summarize(
         [spec.path for spec in config.inputs], inputs.cells, inputs.figure_count, values, found, prose

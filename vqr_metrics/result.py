@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import pyarrow as pa
@@ -18,11 +18,7 @@ from .values import Values
 
 if TYPE_CHECKING:
     from .config import Config
-    from .scoring.results import ScorecardResult
-
-
-class Recordable(Protocol):
-    def to_record(self) -> dict[str, Any]: ...
+    from .scoring.results import ComplianceResult, ScorecardResult
 
 
 def provenance_record(p: Provenance) -> dict[str, Any]:
@@ -129,7 +125,7 @@ class Result:
     findings: Findings
     summary: Summary
     scorecards: tuple[ScorecardResult, ...] = ()
-    compliance: tuple[Recordable, ...] = ()
+    compliance: tuple[ComplianceResult, ...] = ()
     dataset: Dataset | None = attrs.field(default=None, eq=False, repr=False)
     catalog: Catalog | None = attrs.field(default=None, eq=False, repr=False)
     # the run's config: writers read its [output] options and cite paths relative to it
@@ -151,14 +147,11 @@ class Result:
         }
 
     def _scoring_records(self) -> dict[str, list[dict[str, Any]]]:
-        cards = [s.to_record() for s in self.scorecards]
-        blocks = [c.to_record() for c in self.compliance]
+        blocks = self.compliance
         return {
-            "scores": [
-                {"scorecard": card["name"], **row} for card in cards for row in card.get("results", [])
-            ],
-            "compliance": [{"rule_set": b["name"], **row} for b in blocks for row in b.get("results", [])],
-            "verdicts": [{"rule_set": b["name"], **row} for b in blocks for row in b.get("verdicts", [])],
+            "scores": [{"scorecard": s.name, **row.to_record()} for s in self.scorecards for row in s.rows()],
+            "compliance": [{"rule_set": b.name, **r.to_record()} for b in blocks for r in b.results],
+            "verdicts": [{"rule_set": b.name, **v.to_record()} for b in blocks for v in b.verdicts],
         }
 
     def to_pandas(self) -> dict[str, Any]:

@@ -89,8 +89,6 @@ def compare(statements: pa.Table, dataset: Dataset) -> pa.Table:
     for key in sorted(set(pc.unique(keys.drop_null()).to_pylist()) & set(dataset.columns)):
         at = np.flatnonzero(_mask(pc.equal(keys, key)) & (row_of >= 0))
         present = ~np.isnan(dataset.columns[key][row_of[at]])
-        if key in dataset.imputed:  # a scorecard's stand-in is no printed figure
-            present &= ~dataset.imputed[key][row_of[at]]
         at = at[present]
         if not at.size:
             continue

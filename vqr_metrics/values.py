@@ -1,15 +1,18 @@
 """The values of a result as one Arrow table: inputs (merged) and derived metrics, with provenance.
 
-Built column by column from the dataset; a :class:`~vqr_metrics.model.Value`
-object is made only when a caller iterates.
+Built column by column from the dataset and the values scorecards imputed
+(:class:`~vqr_metrics.scoring.data.Imputations`, shown flagged ``imputed``);
+a :class:`~vqr_metrics.model.Value` object is made only when a caller iterates.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+import math
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -17,6 +20,9 @@ from .arrow import PROVENANCE_LIST, TEXT, constant, provenance_objects, to_panda
 from .catalog import Catalog
 from .dataset import Dataset
 from .model import Value
+
+if TYPE_CHECKING:
+    from .scoring.data import Imputations
 
 VALUES = pa.schema(
     [
@@ -113,7 +119,7 @@ class Values:
 
     def lookup(self, entity: str, year: int, key: str) -> float | None:
         if self._source is not None:
-            return self._source.dataset.value(entity, year, key)
+            return self._source.value(entity, year, key)
         t = self.to_arrow()
         mask = pc.and_(
             pc.and_(pc.equal(t["entity"].cast(pa.string()), entity), pc.equal(t["year"], year)),
@@ -123,38 +129,53 @@ class Values:
         return None if not found.num_rows else found["value"][0].as_py()
 
 
-def value_order(dataset: Dataset, catalog: Catalog) -> list[str]:
-    """Inputs first, then derived metrics, each in catalog order."""
-    order = [k for k in catalog.indicators if k in dataset.columns and k not in dataset.derived]
-    order += [k for k in catalog.metric_order() if k in dataset.columns]
+def value_order(dataset: Dataset, catalog: Catalog, imputed: Iterable[str] = ()) -> list[str]:
+    """Inputs first, then derived metrics, each in catalog order (with the
+    keys only scorecards filled, ``imputed``)."""
+    present = {*dataset.columns, *imputed}
+    order = [k for k in catalog.indicators if k in present and k not in dataset.derived]
+    order += [k for k in catalog.metric_order() if k in present]
     seen = set(order)
     return order + [k for k in dataset.columns if k not in seen]
 
 
 class _Source:
-    """Values drawn from a finished dataset, one batch per key, in value order."""
+    """Values drawn from a finished dataset and what scoring imputed, one batch per key, in value order."""
 
-    def __init__(self, dataset: Dataset, catalog: Catalog) -> None:
+    def __init__(self, dataset: Dataset, catalog: Catalog, imputations: Imputations | None) -> None:
         self.dataset = dataset
-        self.keys = value_order(dataset, catalog)
+        self.imputations = imputations
+        self.keys = value_order(dataset, catalog, imputations.rows if imputations else ())
         self.items = [catalog.get(key) for key in self.keys]
         self.labels = [
             catalog.label(key) or item.name for key, item in zip(self.keys, self.items, strict=True)
         ]
-        counts = [int(np.count_nonzero(~np.isnan(dataset.columns[key]))) for key in self.keys]
+        counts = [int(np.count_nonzero(~np.isnan(self.column(key)[0]))) for key in self.keys]
         self.count = sum(counts)
         self.derived = sum(c for c, key in zip(counts, self.keys, strict=True) if key in dataset.derived)
+
+    def column(self, key: str) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_] | None]:
+        """The values of ``key`` with the imputed ones filled in, and which those are."""
+        if self.imputations is None:
+            return self.dataset.column(key), None
+        return self.imputations.column(key, self.dataset)
+
+    def value(self, entity: str, year: int, key: str) -> float | None:
+        i = self.dataset.index().get((entity, year))
+        if i is None:
+            return None
+        v = float(self.column(key)[0][i])
+        return None if math.isnan(v) else v
 
     def batches(self) -> Iterator[pa.RecordBatch]:
         data = self.dataset
         names = pa.array(data.entity_names, pa.string())
         for key, item, label in zip(self.keys, self.items, self.labels, strict=True):
-            column = data.columns[key]
+            column, flags = self.column(key)
             at = np.flatnonzero(~np.isnan(column))
             if not at.size:
                 continue
             n = at.size
-            flags = data.imputed.get(key)
             mask = data.conflicted.get(key)
             yield pa.RecordBatch.from_arrays(
                 [
@@ -175,7 +196,8 @@ class _Source:
             )
 
 
-def collect_values(dataset: Dataset, catalog: Catalog) -> Values:
-    """Every non-null value of the dataset, inputs first, then derived, each
-    in catalog order and, within a key, in row order (made when read)."""
-    return Values(source=_Source(dataset, catalog))
+def collect_values(dataset: Dataset, catalog: Catalog, imputations: Imputations | None = None) -> Values:
+    """Every non-null value of the dataset, and every value scorecards
+    ``imputed`` (flagged), inputs first, then derived, each in catalog order
+    and, within a key, in row order (made when read)."""
+    return Values(source=_Source(dataset, catalog, imputations))

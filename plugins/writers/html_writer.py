@@ -11,12 +11,13 @@ Charts are inline SVG drawn by :mod:`._svg`; every text is escaped.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from html import escape
 from typing import IO, Any
 
 from vqr_metrics.model import Writer
 from vqr_metrics.result import Result, finding_records
+from vqr_metrics.scoring.results import ComplianceResult, ScorecardResult
 
 from ..checks.narrative import result_sections
 from .labels import STATUS_ZH, colon, output_options, summary_rows, text, word
@@ -108,43 +109,41 @@ def _findings(result: Result, lang: str) -> str:
     return f'<h2>{escape(title)}</h2>{filters}<div class="scroll">{table}</div>'
 
 
-def _scorecard(card: Mapping[str, Any], lang: str) -> str:
-    results = card.get("results", [])
-    name = card["name"]
+def _scorecard(card: ScorecardResult, lang: str) -> str:
+    results = list(card.rows())
+    name = card.name
     parts = [f"<h2>{escape(text('Scorecard', lang) + colon(lang) + name)}</h2>"]
-    years = sorted({r["year"] for r in results})
+    years = sorted({r.year for r in results})
     for year in years:
-        ranked = sorted(
-            (r for r in results if r["year"] == year), key=lambda r: (r["rank"] is None, r["rank"] or 0)
-        )
+        ranked = sorted((r for r in results if r.year == year), key=lambda r: (r.rank is None, r.rank or 0))
         title = f"{name} {year}"
-        parts.append(bar_chart([(r["entity"], r["score"]) for r in ranked], title))
-    dims = list(results[0].get("dimensions", {})) if results else []
+        parts.append(bar_chart([(r.entity, r.score) for r in ranked], title))
+    dims = list(results[0].dimensions) if results else []
     if dims:
         rows = [
-            _tr([r["entity"], r["year"], r["score"], *(r["dimensions"][d]["score"] for d in dims)])
-            for r in sorted(results, key=lambda r: (r["year"], r["rank"] is None, r["rank"] or 0))
+            _tr([r.entity, r.year, r.score, *(r.dimensions[d].score for d in dims)])
+            for r in sorted(results, key=lambda r: (r.year, r.rank is None, r.rank or 0))
         ]
         headers = [text(h, lang) for h in ("entity", "year", "score")] + dims
         parts.append(f"<h3>{escape(text('dimensions', lang))}</h3>" + _table(headers, rows))
     if len(years) > 1:
         series: dict[str, list[tuple[int, float | None]]] = {}
-        for r in sorted(results, key=lambda r: (natural(r["entity"]), r["year"])):
-            series.setdefault(r["entity"], []).append((r["year"], r["score"]))
+        for r in sorted(results, key=lambda r: (natural(r.entity), r.year)):
+            series.setdefault(r.entity, []).append((r.year, r.score))
         trends = {e: pts for e, pts in series.items() if len(pts) > 1}
         if trends:
             parts.append(line_chart(trends, f"{name} {text('trend', lang)}"))
     return "".join(parts)
 
 
-def _compliance(blocks: Sequence[Mapping[str, Any]], lang: str) -> str:
+def _compliance(blocks: Sequence[ComplianceResult], lang: str) -> str:
     parts = []
     for block in blocks:
-        rules = list(dict.fromkeys(r["rule"] for r in block.get("results", [])))
+        rules = list(dict.fromkeys(r.rule for r in block.results))
         cells: dict[tuple[str, int], dict[str, str]] = {}
-        for r in block.get("results", []):
-            cells.setdefault((r["entity"], r["year"]), {})[r["rule"]] = r["status"]
-        verdicts = {(v["entity"], v["year"]): v["verdict"] for v in block.get("verdicts", [])}
+        for r in block.results:
+            cells.setdefault((r.entity, r.year), {})[r.rule] = r.status
+        verdicts = {(v.entity, v.year): v.verdict for v in block.verdicts}
         rows = []
         for entity, year in sorted(cells, key=lambda k: (natural(k[0]), k[1])):
             mine = cells[(entity, year)]
@@ -156,7 +155,7 @@ def _compliance(blocks: Sequence[Mapping[str, Any]], lang: str) -> str:
             tds += _td(verdicts.get((entity, year), ""))
             rows.append(f"<tr>{tds}</tr>")
         headers = [text("entity", lang), text("year", lang), *rules, text("verdict", lang)]
-        parts.append(f"<h2>{escape(text('Compliance', lang) + colon(lang) + block['name'])}</h2>")
+        parts.append(f"<h2>{escape(text('Compliance', lang) + colon(lang) + block.name)}</h2>")
         parts.append(_table(headers, rows))
     return "".join(parts)
 
@@ -171,9 +170,9 @@ def html_document(result: Result) -> str:
         for title, headers, rows in result_sections(result):
             body.append(f"<h2>{escape(title)}</h2>" + _table(headers, [_tr(row) for row in rows]))
     if "scores" in sections:
-        body += [_scorecard(card.to_record(), lang) for card in result.scorecards]
+        body += [_scorecard(card, lang) for card in result.scorecards]
     if "compliance" in sections:
-        body.append(_compliance([block.to_record() for block in result.compliance], lang))
+        body.append(_compliance(result.compliance, lang))
     script = f"<script>{_SCRIPT}</script>" if "findings" in sections else ""
     return (
         f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'

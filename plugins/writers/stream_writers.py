@@ -68,7 +68,7 @@ import pyarrow.parquet as pq
 from vqr_metrics.arrow import PROVENANCE_LIST
 from vqr_metrics.model import Writer
 from vqr_metrics.result import Result, finding_records, value_records
-from vqr_metrics.scoring.results import ScorecardResult
+from vqr_metrics.scoring.results import ComplianceResult, ScorecardResult
 
 from .excel_cells import guard_column, number_text, yes_no
 from .wide_layout import wide
@@ -285,29 +285,27 @@ def _sensitivity_rows(card: ScorecardResult) -> Iterator[dict[str, Any]]:
         )
 
 
-def _compliance_rows(block: Mapping[str, Any]) -> list[dict[str, Any]]:
-    name = block["name"]
-    rows: list[dict[str, Any]] = []
-    for r in block.get("results", []):
-        rows.append(
-            {"record": "compliance", "ruleset": name, "rule": r["rule_id"], "name": r["rule"]}
-            | {"key": r["metric"]}
-            | {k: r.get(k) for k in ("entity", "year", "type", "unit", "value", "op", "threshold", "status")}
-            | {"margin": r["margin"], "proxy": r.get("proxy"), "message": r["note"], "where": r["source"]}
+def _compliance_rows(block: ComplianceResult) -> Iterator[dict[str, Any]]:
+    name = block.name
+    for r in block.results:
+        yield (
+            {"record": "compliance", "ruleset": name, "rule": r.rule_id, "name": r.rule, "key": r.metric}
+            | {"entity": r.entity, "year": r.year, "type": r.school_type, "unit": r.unit, "value": r.value}
+            | {"op": r.op, "threshold": r.threshold, "status": r.status, "margin": r.margin}
+            | {"proxy": r.proxy, "message": r.note, "where": r.source}
         )
-    for v in block.get("verdicts", []):
+    for v in block.verdicts:
         lists = (
-            ("failed", v["failed_rules"]),
-            ("not assessed", v["not_assessed_rules"]),
-            ("inconclusive", v.get("inconclusive_rules", [])),
+            ("failed", v.failed_rules),
+            ("not assessed", v.not_assessed_rules),
+            ("inconclusive", v.inconclusive_rules),
         )
-        rows.append(
-            {"record": "verdict", "ruleset": name}
-            | {k: v[k] for k in ("entity", "year", "type", "verdict", "card", "at_least", "at_most")}
-            | {"status": "determined" if v["determined"] else "undetermined"}
+        yield (
+            {"record": "verdict", "ruleset": name, "entity": v.entity, "year": v.year, "type": v.school_type}
+            | {"verdict": v.verdict, "card": v.card, "at_least": v.at_least, "at_most": v.at_most}
+            | {"status": "determined" if v.determined else "undetermined"}
             | {"message": "; ".join(f"{what}: {'、'.join(names)}" for what, names in lists if names)}
         )
-    return rows
 
 
 def sections(result: Result, relative_to: Path | None = None) -> Iterator[pa.Table]:
@@ -319,7 +317,7 @@ def sections(result: Result, relative_to: Path | None = None) -> Iterator[pa.Tab
         yield from _score_sections(card)
         yield from _in_sections(_sensitivity_rows(card))
     for block in result.compliance:
-        yield from _in_sections(iter(_compliance_rows(block.to_record())))
+        yield from _in_sections(_compliance_rows(block))
 
 
 def _cells(table: pa.Table) -> pa.Table:

@@ -30,20 +30,26 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Mapping, Sequence
-from typing import IO, Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from operator import itemgetter
+from typing import IO, Any, TypeVar
 
 from tabulate import tabulate
 from wcwidth import wcswidth
 
 from vqr_metrics.model import Writer
-from vqr_metrics.result import Result
+from vqr_metrics.result import Result, finding_records, value_records
+from vqr_metrics.scoring.records import RuleResult, ScoreRow, Verdict
+from vqr_metrics.scoring.results import ComplianceResult, ScorecardResult
 
 from ..checks.narrative import narrative_sections
 from .labels import colon, output_options, summary_rows, text, word
 from .wide_layout import natural as _natural
 
 Section = tuple[str, list[str], list[list[str]]]
+R = TypeVar("R")
+# The columns of a table of records: each column's key (its header, translated) and how to read it.
+Columns = tuple[tuple[str, Callable[[R], Any]], ...]
 
 
 def _fmt(x: Any) -> str:
@@ -115,15 +121,23 @@ def _value_sections(title: str, records: Sequence[Mapping[str, Any]], lang: str 
     return out
 
 
-def _by_year_and_entity(records: Sequence[Mapping[str, Any]], *then: str) -> list[Mapping[str, Any]]:
-    """Records of one year together, in rank (or other) order within it; a
-    missing value of a ``then`` key last; stable, so rules keep their order."""
+def _by_year_and_entity(
+    records: Iterable[R], where: Callable[[R], tuple[int, str]], *then: Callable[[R], Any]
+) -> list[R]:
+    """Records of one year together (``where``: a record's year and entity),
+    in rank (or other ``then``) order within it, a missing one last; stable,
+    so rules keep their order."""
 
-    def key(r: Mapping[str, Any]) -> tuple[Any, ...]:
-        ranked = tuple((r.get(k) is None, r.get(k) or 0) for k in then)
-        return (r["year"], *ranked, _natural(r["entity"]))
+    def key(r: R) -> tuple[Any, ...]:
+        year, entity = where(r)
+        ranked = tuple((value is None, value or 0) for value in (f(r) for f in then))
+        return (year, *ranked, _natural(entity))
 
     return sorted(records, key=key)
+
+
+def _at(r: ScoreRow | RuleResult | Verdict) -> tuple[int, str]:
+    return r.year, r.entity
 
 
 def _sections(result: Result, lang: str | None = None, parts: Sequence[str] | None = None) -> list[Section]:
@@ -131,27 +145,29 @@ def _sections(result: Result, lang: str | None = None, parts: Sequence[str] | No
     configured_lang, configured_parts = output_options(result)
     lang = lang or configured_lang
     wanted = set(parts or configured_parts)
-    records = result.to_records()
     out: list[Section] = []
     if "summary" in wanted:
-        counts = summary_rows(records["summary"])
+        counts = summary_rows(result.summary.to_record())
         out.append(
             (text("Summary", lang), [text(k, lang) for k, _ in counts], [[_fmt(v) for _, v in counts]])
         )
     if "findings" in wanted:
-        out += _finding_sections(records["findings"], lang)
-        out += narrative_sections(records["findings"])
+        findings = [f for chunk in finding_records(result.findings) for f in chunk]
+        out += _finding_sections(findings, lang)
+        out += narrative_sections(findings)
+    shows_values = bool({"values", "metrics"} & wanted)
+    values = [v for chunk in value_records(result.values) for v in chunk] if shows_values else []
     if "values" in wanted:
-        inputs = [v for v in records["values"] if not v["derived"]]
+        inputs = [v for v in values if not v["derived"]]
         out += _value_sections(text("Values", lang), inputs, lang) if inputs else []
     if "metrics" in wanted:
-        derived = [v for v in records["values"] if v["derived"]]
+        derived = [v for v in values if v["derived"]]
         out += _value_sections(text("Derived metrics", lang), derived, lang) if derived else []
     if "scores" in wanted:
-        for card in records["scorecards"]:
+        for card in result.scorecards:
             out += _scorecard_sections(card, lang)
     if "compliance" in wanted:
-        for block in records["compliance"]:
+        for block in result.compliance:
             out += _compliance_sections(block, lang)
     return out
 
@@ -177,88 +193,77 @@ def _finding_sections(findings: Sequence[Mapping[str, Any]], lang: str) -> list[
     return [(text("Findings (errors first, then warnings, then info)", lang), headers, rows)]
 
 
-# Columns shown for compliance results and verdicts (JSON keeps every key).
-_RULE_COLUMNS = (
-    "entity",
-    "year",
-    "type",
-    "rule",
-    "metric_name",
-    "value",
-    "op",
-    "threshold",
-    "status",
-    "margin",
+# Columns shown for compliance results and verdicts, under their JSON keys (the JSON keeps every key).
+_RULE_COLUMNS: Columns[RuleResult] = (
+    ("entity", lambda r: r.entity),
+    ("year", lambda r: r.year),
+    ("type", lambda r: r.school_type),
+    ("rule", lambda r: r.rule),
+    ("metric_name", lambda r: r.metric_name),
+    ("value", lambda r: r.value),
+    ("op", lambda r: r.op),
+    ("threshold", lambda r: r.threshold),
+    ("status", lambda r: r.status),
+    ("margin", lambda r: r.margin),
 )
-_VERDICT_COLUMNS = (
-    "entity",
-    "year",
-    "type",
-    "verdict",
-    "card",
-    "failed",
-    "not_assessed",
-    "inconclusive",
-    "failed_rules",
-    "at_least",
-    "at_most",
+_VERDICT_COLUMNS: Columns[Verdict] = (
+    ("entity", lambda v: v.entity),
+    ("year", lambda v: v.year),
+    ("type", lambda v: v.school_type),
+    ("verdict", lambda v: v.verdict),
+    ("card", lambda v: v.card),
+    ("failed", lambda v: len(v.failed_rules)),
+    ("not_assessed", lambda v: len(v.not_assessed_rules)),
+    ("inconclusive", lambda v: len(v.inconclusive_rules)),
+    ("failed_rules", lambda v: v.failed_rules),
+    ("at_least", lambda v: v.at_least),
+    ("at_most", lambda v: v.at_most),
 )
-_SENSITIVITY_COLUMNS = (
-    "entity",
-    "year",
-    "rank",
-    "median_rank",
-    "rank_p05",
-    "rank_p95",
-    "score_p05",
-    "score_p95",
+# The sensitivity summary is a plain record (see vqr_metrics.scoring.sensitivity).
+_SENSITIVITY_COLUMNS: Columns[Mapping[str, Any]] = tuple(
+    (k, itemgetter(k))
+    for k in ("entity", "year", "rank", "median_rank", "rank_p05", "rank_p95", "score_p05", "score_p95")
 )
 
 
 def _cell(x: Any, lang: str = "en") -> str:
-    return "、".join(_fmt(v) for v in x) if isinstance(x, list) else _fmt(word(x, lang))
+    return "、".join(_fmt(v) for v in x) if isinstance(x, (list, tuple)) else _fmt(word(x, lang))
 
 
-def _columns(records: Sequence[Mapping[str, Any]], preferred: Sequence[str]) -> list[str]:
-    keys = list(records[0]) if records else []
-    return [k for k in preferred if k in keys] or keys
+def _table(title: str, records: Sequence[R], columns: Columns[R], lang: str = "en") -> Section:
+    shown = columns if records else ()  # an empty table has no header either
+    headers = [text(k, lang) for k, _ in shown]
+    return (title, headers, [[_cell(get(r), lang) for _, get in shown] for r in records])
 
 
-def _table(
-    title: str, records: Sequence[Mapping[str, Any]], preferred: Sequence[str] = (), lang: str = "en"
-) -> Section:
-    keys = _columns(records, preferred)
-    headers = [text(k, lang) for k in keys]
-    return (title, headers, [[_cell(r.get(k), lang) for k in keys] for r in records])
-
-
-def _scorecard_sections(card: Mapping[str, Any], lang: str = "en") -> list[Section]:
+def _scorecard_sections(card: ScorecardResult, lang: str = "en") -> list[Section]:
     """Scores and ranks (with each dimension's score), then the sensitivity
     summary when the scorecard ran one."""
-    results = card.get("results", [])
-    dims = list(results[0].get("dimensions", {})) if results else []
+    results = _by_year_and_entity(card.rows(), _at, lambda r: r.rank)
+    dims = list(results[0].dimensions) if results else []
     rows = [
-        [r["entity"], _fmt(r["year"]), _fmt(r["score"]), _fmt(r["rank"])]
-        + [_fmt(r["dimensions"][d]["score"]) for d in dims]
-        for r in _by_year_and_entity(results, "rank")
+        [r.entity, _fmt(r.year), _fmt(r.score), _fmt(r.rank)] + [_fmt(r.dimensions[d].score) for d in dims]
+        for r in results
     ]
     headers = [text(h, lang) for h in ("entity", "year", "score", "rank")]
-    out = [(f"{text('Scorecard', lang)}{colon(lang)}{card['name']}", [*headers, *dims], rows)]
-    sensitivity = card.get("sensitivity")
+    out = [(f"{text('Scorecard', lang)}{colon(lang)}{card.name}", [*headers, *dims], rows)]
+    sensitivity = card.sensitivity
     if sensitivity:
         draws = f"{sensitivity['draws']} {text('draws', lang)}, {text('seed', lang)} {sensitivity['seed']}"
-        title = f"{text('Sensitivity', lang)}{colon(lang)}{card['name']} ({draws})"
-        ordered = _by_year_and_entity(sensitivity["results"], "median_rank")
+        title = f"{text('Sensitivity', lang)}{colon(lang)}{card.name} ({draws})"
+        ordered = _by_year_and_entity(
+            sensitivity["results"], lambda r: (r["year"], r["entity"]), itemgetter("median_rank")
+        )
         out.append(_table(title, ordered, _SENSITIVITY_COLUMNS, lang))
     return out
 
 
-def _compliance_sections(block: Mapping[str, Any], lang: str = "en") -> list[Section]:
-    results = _by_year_and_entity(block.get("results", []))
-    out = [_table(f"{text('Compliance', lang)}{colon(lang)}{block['name']}", results, _RULE_COLUMNS, lang)]
-    if block.get("verdicts"):
-        verdicts = _by_year_and_entity(block["verdicts"])
-        title = f"{text('Verdicts', lang)}{colon(lang)}{block['name']}"
+def _compliance_sections(block: ComplianceResult, lang: str = "en") -> list[Section]:
+    results = _by_year_and_entity(block.results, _at)
+    out = [_table(f"{text('Compliance', lang)}{colon(lang)}{block.name}", results, _RULE_COLUMNS, lang)]
+    if block.verdicts:
+        verdicts = _by_year_and_entity(block.verdicts, _at)
+        title = f"{text('Verdicts', lang)}{colon(lang)}{block.name}"
         out.append(_table(title, verdicts, _VERDICT_COLUMNS, lang))
     return out
 

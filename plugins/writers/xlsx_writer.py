@@ -15,7 +15,7 @@ openpyxl's write-only mode, a row at a time.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import IO, Any
 
 import numpy as np
@@ -24,6 +24,7 @@ from wcwidth import wcswidth
 from vqr_metrics.errors import VqrError
 from vqr_metrics.model import Writer
 from vqr_metrics.result import Result, finding_records
+from vqr_metrics.scoring.results import ComplianceResult, ScorecardResult
 
 from ..checks.narrative import result_sections
 from .excel_cells import guard, rounded
@@ -179,22 +180,22 @@ def _findings(book: _Book, result: Result) -> None:
     ws.auto_filter.ref = f"A1:G{rows + 1}"
 
 
-def _scorecard(book: _Book, card: Mapping[str, Any]) -> None:
-    results = sorted(card.get("results", []), key=lambda r: (r["year"], r["rank"] is None, r["rank"] or 0))
-    dims = list(results[0].get("dimensions", {})) if results else []
+def _scorecard(book: _Book, card: ScorecardResult) -> None:
+    results = sorted(card.rows(), key=lambda r: (r.year, r.rank is None, r.rank or 0))
+    dims = list(results[0].dimensions) if results else []
     headers = ["年份", "排名", "名称", "得分", *(f"{d}（得分）" for d in dims), "覆盖率"]
     widths = [
         6,
         6,
-        shown_width([r["entity"] for r in results] + ["名称"]),
+        shown_width([r.entity for r in results] + ["名称"]),
         8,
         *(shown_width([h]) for h in headers[4:]),
     ]
-    ws = book.sheet(f"计分卡_{card['name']}", [headers], widths)
+    ws = book.sheet(f"计分卡_{card.name}", [headers], widths)
     for r in results:
-        numbers = [r["score"], *(r["dimensions"][d]["score"] for d in dims), r["coverage"]]
+        numbers = [r.score, *(r.dimensions[d].score for d in dims), r.coverage]
         ws.append(
-            [book.cell(ws, r["year"]), book.cell(ws, r["rank"]), book.cell(ws, r["entity"])]
+            [book.cell(ws, r.year), book.cell(ws, r.rank), book.cell(ws, r.entity)]
             + [
                 book.cell(ws, None if n is None else float(rounded([n])[0]), number_format="0.00")
                 for n in numbers
@@ -202,20 +203,20 @@ def _scorecard(book: _Book, card: Mapping[str, Any]) -> None:
         )
 
 
-def _compliance(book: _Book, blocks: Sequence[Mapping[str, Any]]) -> None:
+def _compliance(book: _Book, blocks: Sequence[ComplianceResult]) -> None:
     """Entity-year rows × every rule set's rules (合格 / 不合格 / 未能判定) and its verdict."""
     columns: list[tuple[str, str]] = []  # (rule set, rule) in file order, then (rule set, "") for the verdict
     cells: dict[tuple[str, int], dict[tuple[str, str], tuple[str, str | None]]] = {}
     for block in blocks:
-        name = block["name"]
-        for r in block.get("results", []):
-            if (name, r["rule"]) not in columns:
-                columns.append((name, r["rule"]))
-            status = STATUS_ZH.get(r["status"], r["status"])
-            cells.setdefault((r["entity"], r["year"]), {})[(name, r["rule"])] = (status, status)
+        name = block.name
+        for r in block.results:
+            if (name, r.rule) not in columns:
+                columns.append((name, r.rule))
+            shown = STATUS_ZH.get(r.status, r.status)
+            cells.setdefault((r.entity, r.year), {})[(name, r.rule)] = (shown, shown)
         columns.append((name, ""))
-        for v in block.get("verdicts", []):
-            cells.setdefault((v["entity"], v["year"]), {})[(name, "")] = (v["verdict"], None)
+        for v in block.verdicts:
+            cells.setdefault((v.entity, v.year), {})[(name, "")] = (v.verdict, None)
     if not blocks:
         return
     heads = [
@@ -247,8 +248,8 @@ def write_xlsx(result: Result, out: IO[bytes]) -> None:
         for row in rows:
             ws.append([book.cell(ws, value) for value in row])
     for card in result.scorecards:
-        _scorecard(book, card.to_record())
-    _compliance(book, [block.to_record() for block in result.compliance])
+        _scorecard(book, card)
+    _compliance(book, result.compliance)
     book.book.save(out)
 
 

@@ -92,7 +92,7 @@ def test_a_conflicted_figure_is_judged_under_each_source(tmp_path: Path, other: 
 
 
 def _scores(result: Any) -> dict[str, Any]:
-    return {r["entity"]: r for r in result.scorecards[0].rows()}
+    return {r.entity: r.to_record() for r in result.scorecards[0].rows()}
 
 
 def test_a_card_leaves_suspect_values_out_by_default(tmp_path: Path) -> None:

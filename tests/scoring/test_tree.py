@@ -208,7 +208,10 @@ def test_imputed_values_are_flagged(missing: str, expected: float) -> None:
     assert record["indicators"]["甲指标"]["status"] == "imputed"
     assert record["imputed"] == ["甲指标"]
     assert record["coverage"] == pytest.approx(0.5)
-    assert data.value("丙", 2023, "a") == expected and bool(data.imputed["a"][2])
+    # the dataset stays as read; the imputed value is an output of scoring
+    assert data.value("丙", 2023, "a") is None
+    imputed = outcome.imputations
+    assert (imputed.rows["a"].tolist(), imputed.values["a"].tolist()) == ([2], [expected])
     assert any(f.rule == "scorecard_imputed" and f.entity == "丙" for f in outcome.findings)
 
 

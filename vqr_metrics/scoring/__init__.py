@@ -2,7 +2,8 @@
 
 ``prepare_scoring(config, catalog)`` validates every ``[[scorecards]]`` and
 ``[[compliance]]`` section before any input is read; ``plan.run(dataset)``
-scores the evaluated dataset.  The methods (normalisers, weightings,
+scores the evaluated dataset, leaving it as it was: the values scorecards
+impute are part of the outcome (``ScoringOutcome.imputations``).  The methods (normalisers, weightings,
 aggregators) are plugins looked up in the catalog, so a third-party plugin
 adds a method by registering it.
 """
@@ -10,17 +11,15 @@ adds a method by registering it.
 from __future__ import annotations
 
 import functools
-from collections import defaultdict
 
 import attrs
-import numpy as np
 
 from ..catalog import Catalog
 from ..config import Config
 from ..dataset import Dataset
 from ..findings import FindingBuilder
 from .compliance import evaluate_rules
-from .data import Imputation, extract
+from .data import Imputation, Imputations, extract
 from .results import (
     ComplianceResult,
     ScorecardResult,
@@ -46,7 +45,6 @@ class ScoringPlan:
 
     def run(self, dataset: Dataset) -> ScoringOutcome:
         findings = FindingBuilder()
-        # Compliance first: it must judge reported values only, never imputed ones.
         compliance: list[ComplianceResult] = []
         for ruleset in self.compliance:
             result, found = evaluate_rules(ruleset, dataset, self.catalog)
@@ -71,27 +69,12 @@ class ScoringPlan:
                     sensitivity=analyse(card, data, self.methods, scores) if card.sensitivity else None,
                 )
             )
-        _record_imputations(dataset, imputations)
         return ScoringOutcome(
-            scorecards=tuple(cards), compliance=tuple(compliance), findings=findings.build()
+            scorecards=tuple(cards),
+            compliance=tuple(compliance),
+            findings=findings.build(),
+            imputations=Imputations.agreed(dataset, imputations),
         )
-
-
-def _record_imputations(dataset: Dataset, imputations: list[Imputation]) -> None:
-    """Write imputed values into the dataset, flagged, so the values output
-    shows them marked; a cell two scorecards filled differently stays empty
-    (each scorecard's results still list its own value)."""
-    by_key: dict[str, list[Imputation]] = defaultdict(list)
-    for imp in imputations:
-        by_key[imp.key].append(imp)
-    for key, imps in by_key.items():
-        rows = np.concatenate([imp.rows for imp in imps])
-        values = np.concatenate([np.full(len(imp.rows), imp.value) for imp in imps])
-        order = np.argsort(rows, kind="stable")
-        rows, values = rows[order], values[order]
-        starts = np.flatnonzero(np.diff(rows, prepend=-1))
-        agree = np.minimum.reduceat(values, starts) == np.maximum.reduceat(values, starts)
-        dataset.impute(key, rows[starts][agree], values[starts][agree])
 
 
 def prepare_scoring(config: Config, catalog: Catalog) -> ScoringPlan:
@@ -104,4 +87,4 @@ def prepare_scoring(config: Config, catalog: Catalog) -> ScoringPlan:
     )
 
 
-__all__ = ["ScoringOutcome", "ScoringPlan", "prepare_scoring"]
+__all__ = ["Imputations", "ScoringOutcome", "ScoringPlan", "prepare_scoring"]

@@ -15,11 +15,11 @@ verdict, it is not determined.
 from __future__ import annotations
 
 import math
-from typing import Any
 
 from ..catalog import Catalog
 from ..dataset import Dataset
 from ..model import Finding
+from .records import RuleResult, Verdict
 from .results import ComplianceResult
 from .rulefiles import OPS, UNDETERMINED, Rule, RuleSet
 from .scope import Scope
@@ -29,8 +29,7 @@ from .untrusted import judge_untrusted
 def _value(dataset: Dataset, row: int, keys: tuple[str, ...]) -> tuple[str | None, float | None]:
     for key in keys:
         value = float(dataset.column(key)[row])
-        flagged = dataset.imputed.get(key)
-        if not math.isnan(value) and not (flagged is not None and flagged[row]):
+        if not math.isnan(value):
             return key, value
     return None, None
 
@@ -38,8 +37,8 @@ def _value(dataset: Dataset, row: int, keys: tuple[str, ...]) -> tuple[str | Non
 def evaluate_rules(
     ruleset: RuleSet, dataset: Dataset, catalog: Catalog
 ) -> tuple[ComplianceResult, list[Finding]]:
-    results: list[dict[str, Any]] = []
-    verdicts: list[dict[str, Any]] = []
+    results: list[RuleResult] = []
+    verdicts: list[Verdict] = []
     findings: list[Finding] = []
     scope = Scope(ruleset.entities, ruleset.years, ruleset.level, unknown_level_matches=True)
     rows = scope.rows(dataset)
@@ -53,7 +52,7 @@ def evaluate_rules(
         for rule in ruleset.rules:
             record, finding = _apply(ruleset, rule, dataset, catalog, row, school_type)
             results.append(record)
-            outcomes.append((rule, record["status"]))
+            outcomes.append((rule, record.status))
             if finding is not None:
                 findings.append(finding)
         verdicts.append(_verdict(ruleset, entity, year, school_type, outcomes))
@@ -70,7 +69,7 @@ def evaluate_rules(
 
 def _apply(
     ruleset: RuleSet, rule: Rule, dataset: Dataset, catalog: Catalog, row: int, school_type: str | None
-) -> tuple[dict[str, Any], Finding | None]:
+) -> tuple[RuleResult, Finding | None]:
     entity, year = dataset.rows[row]
     key, value = _value(dataset, row, rule.keys)
     threshold = rule.threshold if rule.threshold is not None else rule.thresholds.get(school_type or "")
@@ -104,26 +103,25 @@ def _apply(
                 f"a {str(proxy).replace('_', ' ')} of the quantity the standard means, so this proves "
                 f"no {'pass' if holds else 'failure'}{'; ' + rule.note if rule.note else ''}"
             )
-    record = {
-        "entity": entity,
-        "year": year,
-        "type": school_type,
-        "rule": rule.name,
-        "rule_id": rule.id,
-        "metric": key or rule.keys[0],
-        "metric_name": catalog.label(key or rule.keys[0]),
-        "value": value,
-        "op": rule.op,
-        "threshold": threshold,
-        "unit": catalog.get(key or rule.keys[0]).unit,
-        "passed": {"pass": True, "fail": False}.get(status),
-        "status": status,
-        "margin": margin,
-        "proxy": rule.proxy_for(dataset, catalog, row, key) if key else rule.proxy,
-        "counts": rule.counts,
-        "source": rule.source or ruleset.source,
-        "note": reason or agreed or rule.note,
-    }
+    record = RuleResult(
+        entity=entity,
+        year=year,
+        school_type=school_type,
+        rule=rule.name,
+        rule_id=rule.id,
+        metric=key or rule.keys[0],
+        metric_name=catalog.label(key or rule.keys[0]),
+        value=value,
+        op=rule.op,
+        threshold=threshold,
+        unit=catalog.get(key or rule.keys[0]).unit,
+        status=status,
+        margin=margin,
+        proxy=rule.proxy_for(dataset, catalog, row, key) if key else rule.proxy,
+        counts=rule.counts,
+        source=rule.source or ruleset.source,
+        note=reason or agreed or rule.note,
+    )
     if not reason:
         return record, None
     # A missing value or a bound that proves nothing is a fact of the data (info); a missing
@@ -148,30 +146,27 @@ def _verdict(
     year: int,
     school_type: str | None,
     outcomes: list[tuple[Rule, str]],
-) -> dict[str, Any]:
+) -> Verdict:
     counted = [(rule, status) for rule, status in outcomes if rule.counts]
 
-    def named(wanted: str) -> list[str]:
-        return [rule.name for rule, status in counted if status == wanted]
+    def named(wanted: str) -> tuple[str, ...]:
+        return tuple(rule.name for rule, status in counted if status == wanted)
 
     failed, open_, inconclusive = named("fail"), named("not assessed"), named("inconclusive")
     low = ruleset.decide(len(failed))
     high = ruleset.decide(len(failed) + len(open_) + len(inconclusive))
     determined = low == high
-    return {
-        "entity": entity,
-        "year": year,
-        "type": school_type,
-        "verdict": low.verdict if determined else UNDETERMINED,
-        "card": low.card if determined else "",
-        "failed": len(failed),
-        "passed": len(named("pass")),
-        "not_assessed": len(open_),
-        "inconclusive": len(inconclusive),
-        "failed_rules": failed,
-        "not_assessed_rules": open_,
-        "inconclusive_rules": inconclusive,
-        "at_least": low.verdict,
-        "at_most": high.verdict,
-        "determined": determined,
-    }
+    return Verdict(
+        entity=entity,
+        year=year,
+        school_type=school_type,
+        verdict=low.verdict if determined else UNDETERMINED,
+        card=low.card if determined else "",
+        passed=len(named("pass")),
+        failed_rules=failed,
+        not_assessed_rules=open_,
+        inconclusive_rules=inconclusive,
+        at_least=low.verdict,
+        at_most=high.verdict,
+        determined=determined,
+    )

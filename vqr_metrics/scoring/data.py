@@ -6,6 +6,8 @@ groups that normalisation and ranking work within.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import attrs
 import numpy as np
 import numpy.typing as npt
@@ -26,12 +28,53 @@ Index = npt.NDArray[np.intp]
 
 @attrs.frozen
 class Imputation:
-    """A value a scorecard filled into dataset ``rows`` of ``key``: written to
-    the dataset flagged as imputed where every scorecard that filled a cell agrees."""
+    """A value one scorecard filled into dataset ``rows`` of ``key``."""
 
     key: str
     rows: Index
     value: float
+
+
+@attrs.frozen
+class Imputations:
+    """The values the scorecards of a run imputed, per key: dataset ``rows``
+    (ascending) and their ``values``.  Only empty cells are filled, and only
+    where every scorecard that filled a cell agrees on its value (each
+    scorecard's results still list its own).  The dataset is never changed:
+    the values output takes these as an argument and shows them flagged."""
+
+    rows: dict[str, Index] = attrs.field(factory=dict)
+    values: dict[str, Array] = attrs.field(factory=dict)
+
+    @classmethod
+    def agreed(cls, dataset: Dataset, imputations: Sequence[Imputation]) -> Imputations:
+        by_key: dict[str, list[Imputation]] = {}
+        for imp in imputations:
+            by_key.setdefault(imp.key, []).append(imp)
+        out = cls()
+        for key, imps in by_key.items():
+            rows = np.concatenate([imp.rows for imp in imps])
+            values = np.concatenate([np.full(len(imp.rows), imp.value) for imp in imps])
+            order = np.argsort(rows, kind="stable")
+            rows, values = rows[order], values[order]
+            starts = np.flatnonzero(np.diff(rows, prepend=-1))
+            agree = np.minimum.reduceat(values, starts) == np.maximum.reduceat(values, starts)
+            rows, values = rows[starts][agree], values[starts][agree]
+            empty = np.isnan(dataset.column(key)[rows])  # a suspect value left out stays as reported
+            if empty.any():
+                out.rows[key], out.values[key] = rows[empty], values[empty]
+        return out
+
+    def column(self, key: str, dataset: Dataset) -> tuple[Array, Mask | None]:
+        """The dataset's column of ``key`` with the imputed values filled in,
+        and which rows they are (None where nothing was imputed)."""
+        column = dataset.column(key)
+        rows = self.rows.get(key)
+        if rows is None:
+            return column, None
+        filled, mask = column.copy(), np.zeros(dataset.size, dtype=bool)
+        filled[rows], mask[rows] = self.values[key], True
+        return filled, mask
 
 
 @attrs.define
@@ -82,10 +125,7 @@ def extract(card: Scorecard, dataset: Dataset, catalog: Catalog) -> CardData:
         excluded[leaf.label] = np.zeros(len(scope), dtype=bool)
         for key in reversed(leaf.keys):  # earlier keys overwrite: first reported wins
             reported = dataset.column(key)[scope]
-            flagged = dataset.imputed.get(key)
             usable: Mask = ~np.isnan(reported)
-            if flagged is not None:
-                usable &= ~flagged[scope]
             if card.suspect != "use":
                 left_out = _suspects(card, leaf, key, dataset, in_scope, usable, findings)
                 excluded[leaf.label] |= left_out

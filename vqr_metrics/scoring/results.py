@@ -1,5 +1,7 @@
-"""What scoring hands back: one object per scorecard and per compliance
-rule set, each turning into the plain records of the JSON output."""
+"""What scoring hands back: one object per scorecard and per compliance rule set, with typed records.
+
+Each turns into the plain records of the JSON output (``to_record()``); the
+records themselves are in :mod:`.records`."""
 
 from __future__ import annotations
 
@@ -12,7 +14,8 @@ import numpy as np
 import numpy.typing as npt
 
 from ..findings import Findings
-from .data import CardData
+from .data import CardData, Imputations
+from .records import DimensionScore, IndicatorScore, RuleResult, ScoreRow, Verdict
 from .spec import Scorecard
 from .tree import Scores, dimension_contributions
 
@@ -85,7 +88,7 @@ class ScorecardResult:
     name: str
     description: str
     methods: Mapping[str, Any]
-    rows: Callable[[], Iterator[Mapping[str, Any]]] = attrs.field(eq=False, repr=False)
+    rows: Callable[[], Iterator[ScoreRow]] = attrs.field(eq=False, repr=False)
     columns: Callable[[], ScoreColumns] = attrs.field(eq=False, repr=False)
     weights: tuple[Mapping[str, Any], ...] = ()
     sensitivity: Mapping[str, Any] | None = None
@@ -95,7 +98,7 @@ class ScorecardResult:
             "name": self.name,
             "description": self.description,
             "methods": dict(self.methods),
-            "results": [dict(r) for r in self.rows()],
+            "results": [r.to_record() for r in self.rows()],
             "weights": [dict(w) for w in self.weights],
         }
         if self.sensitivity is not None:
@@ -111,8 +114,8 @@ class ComplianceResult:
     source: str
     file: str
     level: str | None
-    results: tuple[Mapping[str, Any], ...]
-    verdicts: tuple[Mapping[str, Any], ...]
+    results: tuple[RuleResult, ...]
+    verdicts: tuple[Verdict, ...]
 
     def to_record(self) -> dict[str, Any]:
         return {
@@ -120,16 +123,20 @@ class ComplianceResult:
             "source": self.source,
             "file": self.file,
             "level": self.level,
-            "results": [dict(r) for r in self.results],
-            "verdicts": [dict(v) for v in self.verdicts],
+            "results": [r.to_record() for r in self.results],
+            "verdicts": [v.to_record() for v in self.verdicts],
         }
 
 
 @attrs.frozen
 class ScoringOutcome:
+    """What scoring a dataset gives: results, findings, and the values the
+    scorecards imputed (for the values output; the dataset is left as it was)."""
+
     scorecards: tuple[ScorecardResult, ...] = ()
     compliance: tuple[ComplianceResult, ...] = ()
     findings: Findings = attrs.field(factory=Findings)
+    imputations: Imputations = attrs.field(factory=Imputations)
 
 
 def methods_of(card: Scorecard) -> dict[str, Any]:
@@ -145,46 +152,42 @@ def methods_of(card: Scorecard) -> dict[str, Any]:
     }
 
 
-def score_rows(card: Scorecard, data: CardData, scores: Scores) -> Iterator[dict[str, Any]]:
-    """One record per entity-year: score, rank, contributions per indicator
-    (summing to the score), the dimensions, and every indicator's raw and
-    normalised value with its status (reported, imputed or missing)."""
+def score_rows(card: Scorecard, data: CardData, scores: Scores) -> Iterator[ScoreRow]:
+    """One row per entity-year, made from the score arrays as it is read:
+    score, rank, contributions per indicator (summing to the score), the
+    dimensions, and every indicator's raw and normalised value with its status."""
     leaves = card.root.leaves()
     dim_contrib = dimension_contributions(card, scores)
     status = {leaf.label: statuses(data, leaf.label).tolist() for leaf in leaves}
     for i, (entity, year) in enumerate(data.rows):
         scored = not math.isnan(scores.score[i])
-        indicators = {}
-        for leaf in leaves:
-            value = data.values[leaf.label][i]
-            indicators[leaf.label] = {
-                "metric": data.keys[leaf.label][i] or leaf.keys[0],
-                "value": number(value),
-                "status": status[leaf.label][i],
-                "normalized": number(scores.normalized[leaf.label][i]),
-                "weight": number(scores.weight[leaf.label][i]),
-                "contribution": number(scores.contrib[leaf.label][i]),
-            }
-        yield (
-            {
-                "entity": entity,
-                "year": year,
-                "score": number(scores.score[i]),
-                "rank": whole(scores.rank[i]),
-                "contributions": {leaf.label: number(scores.contrib[leaf.label][i]) for leaf in leaves}
-                if scored
-                else {},
-                "dimensions": {
-                    label: {
-                        "score": number(scores.dimensions[label][i]),
-                        "rank": whole(scores.dimension_ranks[label][i]),
-                        "contribution": number(dim_contrib[label][i]),
-                    }
-                    for label in scores.dimensions
-                },
-                "coverage": number(scores.coverage[i]) if scored else None,
-                "imputed": [leaf.label for leaf in leaves if data.imputed[leaf.label][i]],
-                "missing": [leaf.label for leaf in leaves if np.isnan(data.values[leaf.label][i])],
-                "indicators": indicators,
-            }
+        indicators = {
+            leaf.label: IndicatorScore(
+                metric=data.keys[leaf.label][i] or leaf.keys[0],
+                value=number(data.values[leaf.label][i]),
+                status=status[leaf.label][i],
+                normalized=number(scores.normalized[leaf.label][i]),
+                weight=number(scores.weight[leaf.label][i]),
+                contribution=number(scores.contrib[leaf.label][i]),
+            )
+            for leaf in leaves
+        }
+        yield ScoreRow(
+            entity=entity,
+            year=year,
+            score=number(scores.score[i]),
+            rank=whole(scores.rank[i]),
+            contributions={label: i.contribution for label, i in indicators.items()} if scored else {},
+            dimensions={
+                label: DimensionScore(
+                    score=number(scores.dimensions[label][i]),
+                    rank=whole(scores.dimension_ranks[label][i]),
+                    contribution=number(dim_contrib[label][i]),
+                )
+                for label in scores.dimensions
+            },
+            coverage=number(scores.coverage[i]) if scored else None,
+            imputed=tuple(leaf.label for leaf in leaves if data.imputed[leaf.label][i]),
+            missing=tuple(leaf.label for leaf in leaves if np.isnan(data.values[leaf.label][i])),
+            indicators=indicators,
         )
