@@ -251,22 +251,6 @@ def read_toml(path: Path, what: str) -> dict[str, Any]:
         raise ConfigError(f"{what} {path}: invalid TOML: {exc}") from None
 
 
-def check_keys(
-    data: Mapping[str, Any],
-    schema: Mapping[str, tuple[type | tuple[type, ...], bool]] | Sequence[str],
-    where: str,
-    source: str,
-) -> None:
-    """:func:`vqr_metrics.schema.validate` for a section given as the old
-    ``key -> (type, required)`` table; declarative.py's until it switches over."""
-    described = schema if isinstance(schema, Mapping) else {k: (object, False) for k in schema}
-    keys = tuple(Key(name, kind, "", required) for name, (kind, required) in described.items())
-    validate(data, Section(where, keys), where, source)
-
-
-table_list = entries
-
-
 def config_from_dict(data: Mapping[str, Any], source: str, base_dir: Path) -> Config:
     """Validate parsed TOML (or the same structure built in Python)."""
     validate(data, CONFIG, "the config", source)

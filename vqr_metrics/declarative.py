@@ -16,48 +16,19 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .config import check_keys, read_toml, table_list
+from .config import read_toml
 from .errors import ConfigError
 from .model import Indicator, Metric, Table
-
-_TABLE_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
-    "key": (str, True),
-    "name": (str, True),
-    "rows": (list, False),
-    "aliases": (list, False),
-    "text_columns": (list, False),
-    "since": (int, False),
-    "until": (int, False),
-    "description": (str, False),
-}
-_INDICATOR_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
-    "no": ((str, int), False),
-    "key": (str, True),
-    "name": (str, True),
-    "table": (str, False),
-    "unit": (str, False),
-    "aliases": (list, False),
-    "parent": (str, False),
-    "relation": (str, False),
-    "same_as": (str, False),
-    "column": (str, False),
-    "since": (int, False),
-    "until": (int, False),
-    "description": (str, False),
-}
-# A template row belongs to the table it is listed under.
-_ROW_KEYS = {k: v for k, v in _INDICATOR_KEYS.items() if k != "table"}
-_METRIC_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
-    "key": (str, True),
-    "name": (str, True),
-    "formula": (str, True),
-    "unit": (str, False),
-    "table": (str, False),
-    "description": (str, False),
-    "bounds": (list, False),
-    "since": (int, False),
-    "until": (int, False),
-}
+from .schema import (
+    DECLARATIVE_FILE,
+    DECLARATIVE_INDICATOR,
+    DECLARATIVE_METRIC,
+    DECLARATIVE_ROW,
+    DECLARATIVE_TABLE,
+    Section,
+    entries,
+    validate,
+)
 
 
 class DeclarativePlugin:
@@ -94,9 +65,9 @@ class DeclarativePlugin:
 def load_declarations(path: Path) -> DeclarativePlugin:
     """Read an indicator file (``[[tables]]``, ``[[indicators]]``, ``[[metrics]]``)."""
     data = read_toml(path, "indicator file")
-    check_keys(data, ("tables", "indicators", "metrics"), "the indicator file", str(path))
+    validate(data, DECLARATIVE_FILE, "the indicator file", str(path))
     return declarations_plugin(
-        {k: table_list(data, k, str(path)) for k in ("tables", "indicators", "metrics")},
+        {k: entries(data, k, str(path)) for k in ("tables", "indicators", "metrics")},
         str(path),
     )
 
@@ -105,49 +76,39 @@ def declarations_plugin(data: Mapping[str, Sequence[Mapping[str, Any]]], source:
     """Build the plugin object from already-parsed declarations."""
     tables = [_table(raw, f"tables #{n}", source) for n, raw in enumerate(data.get("tables", ()), 1)]
     indicators = [
-        _indicator(raw, _INDICATOR_KEYS, f"indicators #{n}", source)
+        _indicator(raw, DECLARATIVE_INDICATOR, f"indicators #{n}", source)
         for n, raw in enumerate(data.get("indicators", ()), 1)
     ]
     metrics = []
     for n, raw in enumerate(data.get("metrics", ()), 1):
         where = f"metrics #{n}"
+        validate(raw, DECLARATIVE_METRIC, where, source)
         extra: dict[str, Any] = {}
         if "bounds" in raw:
             extra["bounds"] = _bounds(raw["bounds"], f"{source}: {where}.bounds")
         metrics.append(
-            _build(
-                Metric,
-                {k: v for k, v in raw.items() if k != "bounds"},
-                _METRIC_KEYS,
-                where,
-                source,
-                **extra,
-            )
+            _build(Metric, {k: v for k, v in raw.items() if k != "bounds"}, where, source, **extra)
         )
     return DeclarativePlugin(source, tables, indicators, metrics)
 
 
 def _table(raw: Mapping[str, Any], where: str, source: str) -> Table:
-    check_keys(raw, _TABLE_KEYS, where, source)
-    if not all(isinstance(row, Mapping) for row in raw.get("rows", ())):
-        raise ConfigError(f"{source}: {where}.rows must be an array of tables ([[tables.rows]])")
+    validate(raw, DECLARATIVE_TABLE, where, source)
     rows = [
-        _indicator(row, _ROW_KEYS, f"{where}.rows #{m}", source)
+        _indicator(row, DECLARATIVE_ROW, f"{where}.rows #{m}", source)
         for m, row in enumerate(raw.get("rows", ()), 1)
     ]
-    table: Table = _build(
-        Table, {k: v for k, v in raw.items() if k != "rows"}, _TABLE_KEYS, where, source, rows=rows
-    )
+    table: Table = _build(Table, {k: v for k, v in raw.items() if k != "rows"}, where, source, rows=rows)
     return table
 
 
-def _indicator(raw: Mapping[str, Any], schema: Mapping[str, Any], where: str, source: str) -> Indicator:
+def _indicator(raw: Mapping[str, Any], schema: Section, where: str, source: str) -> Indicator:
     """An indicator; ``no`` (the 序号 as printed, a string or a whole number) is its ``number``."""
-    check_keys(raw, schema, where, source)
+    validate(raw, schema, where, source)
     values = {k: v for k, v in raw.items() if k != "no"}
     if "no" in raw:
         values["number"] = str(raw["no"])
-    indicator: Indicator = _build(Indicator, values, {**schema, "number": (str, False)}, where, source)
+    indicator: Indicator = _build(Indicator, values, where, source)
     return indicator
 
 
@@ -161,20 +122,11 @@ def _bounds(bounds: Sequence[Any], where: str) -> tuple[float | None, float | No
     return low, high
 
 
-def _build(
-    cls: Any,
-    raw: Mapping[str, Any],
-    schema: Mapping[str, Any],
-    where: str,
-    source: str,
-    **extra: Any,
-) -> Any:
-    check_keys(raw, schema, where, source)
+def _build(cls: Any, raw: Mapping[str, Any], where: str, source: str, **extra: Any) -> Any:
+    """The model object of an entry the schema has validated."""
     values = dict(raw)
     for key in ("aliases", "text_columns"):
         if key in values:
-            if not all(isinstance(a, str) for a in values[key]):
-                raise ConfigError(f"{source}: {where}.{key} must be a list of strings")
             values[key] = tuple(values[key])
     try:
         return cls(**values, **extra)

@@ -13,6 +13,7 @@ from .errors import FormulaError, PluginError, shown
 from .model import Indicator, Metric
 from .names import did_you_mean, normalize_name
 from .registry import Registry
+from .units import with_unit
 
 
 class Resolver:
@@ -132,7 +133,7 @@ class Resolver:
         if not isinstance(item, Indicator) or self._name_counts()[normalize_name(item.name)] <= 1:
             return item.name
         if self._same_name_pair(item):
-            return f"{item.name}（{item.unit}）"
+            return with_unit(item.name, item.unit)
         if item.parent is not None:
             return f"{self.label(item.parent)}—{item.name}"
         table = self._registry.items["table"].get(item.table)
