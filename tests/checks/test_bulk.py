@@ -20,7 +20,7 @@ from vqr_metrics.testing import ConfigBuilder
 CAT = catalog()
 INPUTS = sorted(dict.fromkeys(CAT.canonical(k) for k in CAT.indicators))
 # Checks whose verdict on a row depends on that row alone (yoy_jump compares two).
-ROW_WISE = sorted(c for c in CAT.items["check"] if c != "yoy_jump")
+ROW_WISE = sorted(c for c in CAT.checks if c != "yoy_jump")
 CHOICES = np.array([math.nan, 0, 1, 3, 7.5, 50, 99.5, 100, 140, -2, 12000])
 
 

@@ -367,7 +367,7 @@ def test_per_student_ratios_say_when_they_fall_back_to_full_time_students(
 
 NUMBER_OPTIONS = sorted(
     (check_id, name)
-    for check_id, check in CAT.items["check"].items()
+    for check_id, check in CAT.checks.items()
     for name, default in check.options.items()
     if isinstance(default, float)
 )

@@ -135,7 +135,7 @@ def test_hook_register_writers(vqr_config: ConfigBuilder) -> None:
     catalog = make_catalog(tiny, Count, builtins=CORE)
     path = vqr_config.csv("d.csv", [["entity", "year", "测试在校生数"], ["甲校", 2023, 1]])
     result = vqr_config.add_input(path).run(tiny, Count, builtins=CORE, output={"format": "count"})
-    assert "count" in catalog.items["writer"]
+    assert "count" in catalog.writers
     assert render(result, "count") == "1\n"
     assert json.loads(render(result, "json"))["values"][0]["value"] == 1
 

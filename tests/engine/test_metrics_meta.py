@@ -25,7 +25,7 @@ def uncovered(kind: str, ids: Iterable[str]) -> list[str]:
 def missing_property_tests(catalog: Catalog) -> dict[str, list[str]]:
     return {
         "metric": uncovered("metric", own_metrics(catalog)),
-        "check": uncovered("check", catalog.items["check"]),
+        "check": uncovered("check", catalog.checks),
     }
 
 

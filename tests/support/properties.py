@@ -180,7 +180,7 @@ def dataset_of(
 def run_check(
     catalog: Catalog, check_id: str, data: Dataset, options: Mapping[str, Any] | None = None
 ) -> list[Finding]:
-    check = catalog.items["check"][check_id]
+    check = catalog.checks[check_id]
     opts = check_options(catalog, options or {})[check_id]
     return list(check.run(CheckContext(dataset=data, catalog=catalog, options=opts)))
 

@@ -137,8 +137,8 @@ def _line(key: str, value: Any, note: str = "", active: bool = True) -> str:
 
 def render(found: Iterable[Found], catalog: Catalog, folder: Path) -> str:
     found = list(found)
-    readers = ", ".join(sorted(catalog.items["reader"]))
-    writers = ", ".join(sorted(catalog.items["writer"]))
+    readers = ", ".join(sorted(catalog.readers))
+    writers = ", ".join(sorted(catalog.writers))
     out = [
         f"# Written by `{PROG} init` for the files in this folder. Run it: `{PROG} {NAME}`",
         f"# (`{PROG} check {NAME}` reads and checks only). A commented line shows an option with its",
@@ -167,7 +167,7 @@ def render(found: Iterable[Found], catalog: Catalog, folder: Path) -> str:
         "",
         "[checks]",
         *_check_options(catalog),
-        f"# checks: {', '.join(sorted(catalog.items['check']))}",
+        f"# checks: {', '.join(sorted(catalog.checks))}",
         _line("disable", ["yoy_jump"], "check ids to switch off", False),
     ]
     levels = sorted({level for item in found for level in item.levels if level})
@@ -216,7 +216,7 @@ def _input(item: Found, readers: str) -> list[str]:
 
 def _check_options(catalog: Catalog) -> list[str]:
     seen: dict[str, str] = {}
-    for check in catalog.items["check"].values():
+    for check in catalog.checks.values():
         for key, default in check.options.items():
             if key not in seen:
                 about = f"{check.id}: {check.description}"
@@ -237,9 +237,9 @@ def _scorecard(catalog: Catalog, level: str, present: set[str], active: bool) ->
         else "# for the files whose level is not known: set their level, then uncomment",
         _line("name", f"质量指数（{level}）"),
         _line("level", level, "ranks only entities of this level"),
-        _line("normalize", "ratio_to_best", ", ".join(sorted(catalog.items["normalizer"]))),
-        _line("aggregate", "arithmetic", ", ".join(sorted(catalog.items["aggregator"]))),
-        _line("weights", "equal", ", ".join(sorted(catalog.items["weighting"]))),
+        _line("normalize", "ratio_to_best", ", ".join(sorted(catalog.normalizers))),
+        _line("aggregate", "arithmetic", ", ".join(sorted(catalog.aggregators))),
+        _line("weights", "equal", ", ".join(sorted(catalog.weightings))),
         _line("missing", "reweight", "reweight | fail | impute_mean | impute_p25"),
         _line("min_coverage", 0.5, "the share of weight an entity must report to be scored", False),
         _line("years", [2023], "only these years", False),

@@ -105,7 +105,7 @@ def _indicators(catalog: Catalog, pm: Any, ns: argparse.Namespace) -> tuple[list
             ind.unit,
             _table_name(catalog, ind.table),
             "",
-            catalog.origins[("indicator", key)].plugin,
+            catalog.origin("indicator", key).plugin,
         ]
         for key, ind in catalog.indicators.items()
     ]
@@ -120,7 +120,7 @@ def _metrics(catalog: Catalog, pm: Any, ns: argparse.Namespace) -> tuple[list[st
             metric.unit,
             _table_name(catalog, metric.table) if metric.table else "",
             metric.formula,
-            catalog.origins[("metric", key)].plugin,
+            catalog.origin("metric", key).plugin,
         ]
         for key, metric in catalog.metrics.items()
         if ns.all or catalog.derived_from(key) is None  # derived families (every _yoy) on --all only
@@ -135,7 +135,7 @@ def _tables(catalog: Catalog, pm: Any, ns: argparse.Namespace) -> tuple[list[str
             table.name,
             list(table.aliases),
             len(catalog.rows_of(key)),
-            catalog.origins[("table", key)].plugin,
+            catalog.origin("table", key).plugin,
         ]
         for key, table in catalog.tables.items()
     ]

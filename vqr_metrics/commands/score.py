@@ -175,7 +175,7 @@ def score(ns: argparse.Namespace) -> int:
         path = Path(config.output.path)
         write_file(path, lambda out: write(result, fmt, out))
         session.note(f"wrote {path}")
-    elif utf8_stdout() or result.catalog.items["writer"][fmt].binary:
+    elif utf8_stdout() or result.catalog.writers[fmt].binary:
         write_stdout(lambda out: write(result, fmt, out))
     else:
         from ..api import render
@@ -189,7 +189,7 @@ def score(ns: argparse.Namespace) -> int:
 def _format_of_suffix(catalog: Catalog, output: str) -> str:
     """The writer an output path's suffix names; a suffix no writer knows is a usage error."""
     suffix = Path(output).suffix.lower()
-    writers = catalog.items["writer"].values()
+    writers = catalog.writers.values()
     for writer in writers:
         if suffix and suffix in writer.suffixes:
             return str(writer.id)

@@ -415,7 +415,7 @@ def parse_scorecards(
     raws: Sequence[Mapping[str, Any]], catalog: Catalog, source: str
 ) -> tuple[Scorecard, ...]:
     """Validate every ``[[scorecards]]`` entry against the loaded methods and metrics."""
-    params = sorted({p for n in catalog.items["normalizer"].values() for p in n.parameters})
+    params = sorted({p for n in catalog.normalizers.values() for p in n.parameters})
     cards: list[Scorecard] = []
     for n, raw in enumerate(raws, 1):
         where = f"scorecards #{n}"
