@@ -29,7 +29,7 @@ import numpy as np
 from tabulate import tabulate
 
 from vqr_metrics import formula
-from vqr_metrics.dataset import build_dataset
+from vqr_metrics.merge import build_dataset
 from vqr_metrics.model import Figure, Indicator, Provenance, Table
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -24,11 +24,11 @@ from . import scoring
 from .catalog import Catalog
 from .checking import run_checks, validate_check_options
 from .config import Config, load_config
-from .dataset import build_dataset
 from .declarative import declarations_plugin
 from .engine import evaluate_metrics
 from .errors import ConfigError
 from .findings import FindingBuilder
+from .merge import build_dataset
 from .model import InputSpec
 from .pluginmanager import DEFAULT_PLUGINS, build_catalog, make_plugin_manager
 from .reading import read_inputs

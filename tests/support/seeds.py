@@ -24,8 +24,9 @@ import attrs
 from vqr_metrics.catalog import Catalog
 from vqr_metrics.checking import run_checks
 from vqr_metrics.collect import Collector
-from vqr_metrics.dataset import Dataset, build_dataset
+from vqr_metrics.dataset import Dataset
 from vqr_metrics.engine import evaluate_metrics
+from vqr_metrics.merge import build_dataset
 from vqr_metrics.model import Finding, InputSpec, Provenance, ReadOutput
 from vqr_metrics.pluginmanager import DEFAULT_PLUGINS
 from vqr_metrics.testing import make_catalog

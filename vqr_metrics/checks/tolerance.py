@@ -9,7 +9,7 @@ import pyarrow.compute as pc
 
 from .. import units
 from ..catalog import Catalog
-from ..dataset import decimals
+from ..merge import decimals
 from ..model import CheckContext
 from ..units import COUNT_UNITS, PERCENT
 
