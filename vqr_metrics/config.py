@@ -1,5 +1,6 @@
-"""Run configuration: read from TOML (``vqr-score config.toml``) or built in
-Python.  Paths are relative to the config file; an unknown key is an error
+"""Run configuration: read from TOML (``vqr-score config.toml``) or built in Python.
+
+Paths are relative to the config file; an unknown key is an error
 naming the key, its place and the file, with a did-you-mean."""
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""What a run returns: values and findings as Arrow tables, scorecards and a summary,
-and the same as plain records (the JSON output is ``to_records()``, streamed)."""
+"""What a run returns: values and findings as Arrow tables, scorecards and a summary.
+
+The same as plain records (the JSON output is ``to_records()``, streamed)."""
 
 from __future__ import annotations
 

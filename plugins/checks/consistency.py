@@ -1,5 +1,6 @@
-"""Generic consistency checks, driven by what templates declare: relations
-between rows, units, metric bounds, and the year before.  No table is named
+"""Generic consistency checks, driven by what templates declare: row relations, units, bounds, year before.
+
+No table is named
 here; table-specific checks live in their table's module and use the same
 toolkit (:mod:`vqr_metrics.checks`).
 

@@ -1,5 +1,6 @@
-"""Output formats for people: a terminal table and Markdown (CSV, JSON and
-Parquet stream from Arrow in :mod:`.stream_writers`).
+"""Output formats for people: a terminal table and Markdown.
+
+CSV, JSON and Parquet stream from Arrow in :mod:`.stream_writers`.
 
 Both present ``Result.to_records()``: the summary, the findings (errors
 first), the values as reports print them, the derived metrics, scorecards

@@ -1,5 +1,6 @@
-"""Built-in aggregations of a node's children into a 0–100 score, with
-contributions (entities × children) that add up to the score row by row.
+"""Built-in aggregations of a node's children into a 0–100 score, with contributions.
+
+Contributions (entities × children) add up to the score row by row.
 
 ``weights`` is either one weight per child or one row per entity (each row
 summing to 1): a child an entity did not report has weight 0 there, and its

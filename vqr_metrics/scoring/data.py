@@ -1,5 +1,6 @@
-"""A scorecard's raw inputs, taken from the dataset once: the rows it
-scores, each leaf's values (first reported key wins), the missing-value
+"""A scorecard's raw inputs, taken from the dataset once.
+
+The rows it scores, each leaf's values (first reported key wins), the missing-value
 policy applied (``fail`` raises, ``impute_*`` fills and flags), and the
 groups that normalisation and ranking work within.
 """

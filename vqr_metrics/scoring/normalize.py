@@ -1,5 +1,6 @@
-"""Built-in normalisations: one indicator's column (the entities of one
-group, usually one year) onto 0–100, 100 = best.  NaN stays NaN.
+"""Built-in normalisations: one indicator's column onto 0–100, 100 = best.
+
+A column holds the entities of one group, usually one year.  NaN stays NaN.
 
 A constant column (every reported value equal, which includes a single
 entity) is a defined case, never a division by zero: minmax, rank,

@@ -1,5 +1,6 @@
-"""The ``entities`` / ``years`` / ``level`` filters of a scorecard or rule
-set: which dataset rows they keep, and a warning when they name an entity
+"""The ``entities`` / ``years`` / ``level`` filters of a scorecard or rule set.
+
+Which dataset rows they keep, and a warning when they name an entity
 or year the inputs do not hold, or keep nothing at all — a filter that
 silently selects nothing looks like a run with no results."""
 

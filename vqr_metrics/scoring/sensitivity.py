@@ -1,5 +1,6 @@
-"""Sensitivity of a scorecard's ranks: Monte Carlo over weights and method
-alternatives, and a one-at-a-time weight sweep.
+"""Sensitivity of a scorecard's ranks: Monte Carlo over weights and methods, and a weight sweep.
+
+The sweep moves one weight at a time.
 
 Each draw picks one of the listed alternative methods (for every node
 alike) and perturbs every node's weights, once per node and draw, so a

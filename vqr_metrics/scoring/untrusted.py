@@ -1,4 +1,6 @@
-"""Judging a compliance rule over an untrusted value: a suspect value proves
+"""Judging a compliance rule over an untrusted value (suspect, or resting on conflicting sources).
+
+A suspect value proves
 nothing; a value resting on sources that disagree is judged under each source's figure."""
 
 from __future__ import annotations

@@ -1,4 +1,6 @@
-"""Built-in weightings of a node's children.  Each takes the normalised
+"""Built-in weightings of a node's children.
+
+Each takes the normalised
 matrix (entities × children, 0–100, NaN = not reported or imputed) and the explicit
 weights, and returns weights that sum to 1.  Data-driven weights use the
 reported cells of each column; when the data carry no information (one
