@@ -1,0 +1,1 @@
+"""Tests of the SQL compilation of formulas and catalogs, run in DuckDB."""

@@ -16,7 +16,7 @@ from sqlglot import exp
 from vqr_metrics.dataset import Dataset
 from vqr_metrics.errors import FormulaError
 from vqr_metrics.formula import evaluate, parse
-from vqr_metrics.sql.compile import compile_formula
+from vqr_metrics.sql.compile import compile_formula, identifier, with_previous
 
 NAMES = ("a", "b", "[毕业 生“双师”]")
 COLUMNS = {"a": "a", "b": "b", "毕业 生“双师”": "毕业 生“双师”"}
@@ -71,8 +71,8 @@ def _duckdb_values(text: str, data: dict[str, list[float]]) -> list[float | None
     )
     con = duckdb.connect()
     con.register("t", table)
-    sql = compile_formula(parse(text), COLUMNS).sql("duckdb")
-    rows = con.sql(f"SELECT i, {sql} FROM t ORDER BY i").fetchall()
+    query = with_previous("t").select(identifier("i", "cur"), compile_formula(parse(text), COLUMNS))
+    rows = con.sql(query.order_by(identifier("i", "cur")).sql("duckdb")).fetchall()
     return [v for _, v in rows]
 
 
@@ -124,11 +124,14 @@ def test_semantics_the_engine_has(text: str) -> None:
 def test_names_are_quoted_identifiers_never_text() -> None:
     tricky = 'x"; DROP TABLE t; --'
     compiled = compile_formula(parse(f"[{tricky}] + 1"), {tricky: tricky})
-    columns = [c.name for c in compiled.find_all(exp.Column)]
-    assert columns == [tricky]
+    assert {c.name for c in compiled.find_all(exp.Column)} == {tricky}
     for dialect in ("duckdb", "postgres", "spark"):
         back = sqlglot.parse_one(compiled.sql(dialect), read=dialect)
-        assert [c.name for c in back.find_all(exp.Column)] == [tricky]
+        assert {c.name for c in back.find_all(exp.Column)} == {tricky}
+    con = duckdb.connect()
+    con.register("t", pa.table({"entity": ["甲"], "year": [2023], tricky: [2.0]}))
+    assert con.sql(with_previous("t").select(compiled).sql("duckdb")).fetchall() == [(3.0,)]
+    assert con.sql("SELECT count(*) FROM t").fetchall() == [(1,)]  # still there
 
 
 def test_a_name_without_a_column_is_a_formula_error() -> None:

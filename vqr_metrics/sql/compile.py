@@ -26,15 +26,47 @@ DOUBLE = exp.DataType.build("DOUBLE")
 
 @attrs.frozen
 class Frame:
-    """The relation a compiled formula reads: its entity and year columns."""
+    """The relation a compiled formula reads: each row as ``current``, joined
+    (by :func:`with_previous`) to the same entity's row one year earlier as
+    ``previous`` — NULL in a gap year, as ``Dataset.prev_index``.  A join
+    rather than ``LAG`` windows: hundreds of windows in one query (a
+    ``<key>_yoy`` per indicator) take DuckDB's planner minutes."""
 
     entity: str = "entity"
     year: str = "year"
+    current: str = "cur"
+    previous: str = "prev"
 
 
-def identifier(name: str) -> exp.Column:
-    """A column named ``name``, always quoted (Chinese and odd names are safe)."""
-    return exp.column(exp.to_identifier(name, quoted=True))
+def identifier(name: str, table: str | None = None) -> exp.Column:
+    """A column named ``name`` (of ``table``), always quoted (Chinese and odd names are safe)."""
+    return exp.column(
+        exp.to_identifier(name, quoted=True), table=exp.to_identifier(table, quoted=True) if table else None
+    )
+
+
+def with_previous(source: str, frame: Frame = Frame()) -> exp.Select:
+    """``SELECT … FROM source`` with each row's previous year joined, to add columns to."""
+
+    def of(table: str, name: str) -> exp.Column:
+        return identifier(name, table)
+
+    cur, prev = frame.current, frame.previous
+    same_entity = exp.EQ(this=of(prev, frame.entity), expression=of(cur, frame.entity))
+    year_before = exp.EQ(
+        this=of(prev, frame.year),
+        expression=exp.Sub(this=of(cur, frame.year), expression=exp.Literal.number(1)),
+    )
+    table = exp.to_identifier(source, quoted=True)
+    return (
+        exp.select()
+        .from_(exp.Table(this=table, alias=exp.TableAlias(this=exp.to_identifier(cur, quoted=True))))
+        .join(
+            exp.Table(this=table.copy(), alias=exp.TableAlias(this=exp.to_identifier(prev, quoted=True))),
+            on=exp.and_(same_entity, year_before),
+            join_type="LEFT",
+        )
+    )
 
 
 def number(value: float) -> exp.Expression:
@@ -51,11 +83,46 @@ def compile_formula(formula: Formula, keys: Mapping[str, str], frame: Frame = Fr
     """``formula`` as one SQL expression over columns named by ``keys`` (the
     formula's names as written -> column names); NULL wherever the engine's
     value is null."""
-    body = _Compiler(formula, keys, frame).visit(formula.tree.body)
-    return exp.Nullif(
-        this=exp.Nullif(this=_paren(body), expression=special("Infinity")),
-        expression=exp.Neg(this=special("Infinity")),
-    )
+    tree = formula.tree.body
+    body = _paren(_Compiler(formula, keys, frame).visit(tree))
+    if not _unbounded(tree):
+        return body
+    finite = exp.LT(this=exp.Abs(this=body), expression=special("Infinity"))
+    return exp.Case(ifs=[exp.If(this=finite, true=body.copy())])
+
+
+# Each guard repeats its operand in SQL (NULLIF(x, y) is CASE WHEN x = y …), so
+# guards nested blindly grow a formula exponentially: they go only where the
+# engine's value can be infinite or NaN on the way.
+def _unbounded(node: ast.AST) -> bool:
+    """Whether the engine's value of ``node`` may be ±infinity on the way (an overflow)."""
+    if isinstance(node, ast.BinOp):
+        return not (isinstance(node.op, ast.Pow) and _exponent(node.right) == 0)
+    if isinstance(node, ast.UnaryOp):
+        return not isinstance(node.op, ast.Not) and _unbounded(node.operand)
+    if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
+        return False  # numbers, columns (finite or null), comparisons, and/or
+    name = node.func.id
+    if name == "sum_of":
+        return True
+    return name != "prev" and any(_unbounded(a) for a in node.args[name == "where" :])
+
+
+def _may_be_nan(node: ast.BinOp) -> bool:
+    """Whether IEEE arithmetic can give NaN here (inf − inf, 0 × inf, inf / inf,
+    a negative number to a fractional power), which the engine counts as null."""
+    left, right = _unbounded(node.left), _unbounded(node.right)
+    if isinstance(node.op, ast.Pow):
+        return not _exponent(node.right).is_integer()
+    if isinstance(node.op, ast.Mult):
+        return (left and not _nonzero(node.right)) or (right and not _nonzero(node.left))
+    return left and right
+
+
+def _nonzero(node: ast.AST) -> bool:
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        node = node.operand
+    return isinstance(node, ast.Constant) and node.value != 0
 
 
 def _paren(node: exp.Expression) -> exp.Expression:
@@ -93,11 +160,11 @@ class _Compiler:
         self.keys = keys
         self.frame = frame
 
-    def column(self, node: ast.Name) -> exp.Column:
+    def column(self, node: ast.Name, table: str | None = None) -> exp.Column:
         name = self.formula.name_of(node)
         if name not in self.keys:
             raise FormulaError(f"formula {shown(self.formula.text)}: no column for {name!r}")
-        return identifier(self.keys[name])
+        return identifier(self.keys[name], table or self.frame.current)
 
     def visit(self, node: ast.AST) -> exp.Expression:
         if isinstance(node, ast.Constant):
@@ -123,16 +190,18 @@ class _Compiler:
 
     def _binop(self, node: ast.BinOp) -> exp.Expression:
         left = _paren(self.visit(node.left))
+        out: exp.Expression
         if isinstance(node.op, ast.Pow):
             power = _exponent(node.right)
             if power == 0:  # x ** 0 is 1 in IEEE (and numpy), even for a null x
                 return number(1.0)
-            return _not_nan(exp.Pow(this=left, expression=number(power)))
-        right = _paren(self.visit(node.right))
-        if isinstance(node.op, ast.Div):
-            den = exp.Nullif(this=right, expression=number(0))
-            return _not_nan(exp.Div(this=left, expression=den, typed=True))
-        return _not_nan(_ARITHMETIC[type(node.op)](this=left, expression=right))
+            out = exp.Pow(this=left, expression=number(power))
+        elif isinstance(node.op, ast.Div):
+            den = exp.Nullif(this=_paren(self.visit(node.right)), expression=number(0))
+            out = exp.Div(this=left, expression=den, typed=True)
+        else:
+            out = _ARITHMETIC[type(node.op)](this=left, expression=_paren(self.visit(node.right)))
+        return _not_nan(out) if _may_be_nan(node) else out
 
     def _compare(self, node: ast.Compare) -> exp.Expression:
         # a < b < c: 1.0 when every link holds, NULL when any operand is NULL
@@ -152,9 +221,9 @@ class _Compiler:
         return exp.Sub(this=number(1), expression=_product(falses))
 
     def _call(self, name: str, args: list[ast.expr]) -> exp.Expression:
-        if name == "prev":
+        if name == "prev":  # the same entity's row one year earlier (see Frame)
             assert isinstance(args[0], ast.Name)
-            return self._prev(self.column(args[0]))
+            return self.column(args[0], self.frame.previous)
         values = [_paren(self.visit(a)) for a in args]
         if name in ("min", "max"):
             return _extreme(values, exp.LTE if name == "min" else exp.GTE)
@@ -170,26 +239,13 @@ class _Compiler:
         if name == "coalesce":
             return exp.Coalesce(this=values[0], expressions=values[1:])
         # sum_of: nulls count as 0, unless every argument is null
+        infinite = sum(_unbounded(a) for a in args)
         total: exp.Expression = exp.Coalesce(this=values[0], expressions=[number(0)])
         for value in values[1:]:
             total = exp.Add(this=total, expression=exp.Coalesce(this=value, expressions=[number(0)]))
         first = exp.Coalesce(this=values[0], expressions=values[1:])
         present = exp.Not(this=exp.Is(this=first, expression=exp.Null()))
-        return exp.Case(ifs=[exp.If(this=present, true=_not_nan(total))])
-
-    def _prev(self, column: exp.Column) -> exp.Expression:
-        """The row of the same entity one year earlier; a gap year gives NULL."""
-
-        def lag(of: exp.Expression) -> exp.Window:
-            return exp.Window(
-                this=exp.Lag(this=of),
-                partition_by=[identifier(self.frame.entity)],
-                order=exp.Order(expressions=[exp.Ordered(this=identifier(self.frame.year))]),
-            )
-
-        year = identifier(self.frame.year)
-        last_year = exp.EQ(this=lag(year), expression=exp.Sub(this=year, expression=exp.Literal.number(1)))
-        return exp.Case(ifs=[exp.If(this=last_year, true=lag(column))])
+        return exp.Case(ifs=[exp.If(this=present, true=_not_nan(total) if infinite > 1 else total)])
 
 
 def _exponent(node: ast.AST) -> float:

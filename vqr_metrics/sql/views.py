@@ -1,0 +1,190 @@
+"""SQL views of a catalog: the input figures long and wide, then its metrics in dependency order.
+
+The views read one table, :data:`SOURCE`, in the layout the readers produce
+(:data:`vqr_metrics.arrow.FIGURES`: entity, year, key, value and provenance).
+``vqr_input`` puts each figure under its canonical key (a twin declared with
+``same_as`` under the row it repeats); ``vqr_wide`` keeps one figure per
+entity, year and key the way :func:`vqr_metrics.merge.build_dataset` keeps
+one, and holds one column per indicator; ``vqr_metrics_<n>`` add the metrics
+of dependency level ``n`` (a metric after every metric it uses), and
+``vqr_metrics`` is every metric, one row per entity-year.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import attrs
+from sqlglot import exp
+
+from ..catalog import Catalog
+from .compile import DOUBLE, Frame, compile_formula, identifier, with_previous
+
+SOURCE = "vqr_figures"
+INPUT = "vqr_input"
+WIDE = "vqr_wide"
+METRICS = "vqr_metrics"
+DIALECTS = ("duckdb", "postgres", "spark")
+_PROVENANCE = ("file", "line", "raw", "table", "column")
+
+
+@attrs.frozen
+class View:
+    """One view: its name, what it holds, and its query."""
+
+    name: str
+    about: str
+    query: exp.Select
+
+    def sql(self, dialect: str) -> str:
+        create = exp.Create(
+            kind="VIEW", this=exp.Table(this=exp.to_identifier(self.name, quoted=True)), expression=self.query
+        )
+        create.set("replace", True)
+        return f"-- {self.about}\n{create.sql(dialect, pretty=True)};\n"
+
+
+def views(catalog: Catalog) -> list[View]:
+    """The views of ``catalog``'s inputs and metrics, each after the views it reads."""
+    made = [_input(catalog), _wide(catalog)]
+    levels = list(_levels(catalog))
+    for n, keys in enumerate(levels, start=1):
+        source = WIDE if n == 1 else f"{METRICS}_{n - 1}"
+        everything = exp.Column(this=exp.Star(), table=exp.to_identifier(Frame().current, quoted=True))
+        query = with_previous(source).select(everything, *(_metric(catalog, key) for key in keys))
+        made.append(View(f"{METRICS}_{n}", f"metrics of dependency level {n}", query))
+    every = [key for keys in levels for key in keys]
+    final = exp.select(*(identifier(c) for c in ("entity", "year", *every)))
+    last = f"{METRICS}_{len(levels)}" if levels else WIDE
+    made.append(View(METRICS, "every metric, one row per entity-year", final.from_(_table(last))))
+    return made
+
+
+def _table(name: str) -> exp.Table:
+    return exp.Table(this=exp.to_identifier(name, quoted=True))
+
+
+def _text(value: str) -> exp.Literal:
+    return exp.Literal.string(value)
+
+
+def _input(catalog: Catalog) -> View:
+    """The figures under their canonical keys; ``printed_key`` is the key the row was printed under."""
+    twins = [(key, catalog.canonical(key)) for key in catalog.indicators if catalog.canonical(key) != key]
+    key = identifier("key")
+    canonical: exp.Expression = key
+    if twins:
+        canonical = exp.Case(
+            this=key, ifs=[exp.If(this=_text(twin), true=_text(canon)) for twin, canon in twins], default=key
+        )
+    query = exp.select(
+        identifier("entity"),
+        identifier("year"),
+        exp.alias_(canonical, "key", quoted=True),
+        exp.alias_(exp.cast(identifier("value"), DOUBLE), "value", quoted=True),
+        exp.alias_(key, "printed_key", quoted=True),
+        *(identifier(c) for c in _PROVENANCE),
+    ).from_(_table(SOURCE))
+    return View(INPUT, "the input figures, long: one row per figure, under its canonical key", query)
+
+
+def _decimals() -> exp.Expression:
+    """Decimal places as printed: of ``raw``, else of the value's plain spelling
+    (where ``raw`` is null), whose trailing zeros were never printed."""
+
+    def places(text: exp.Expression, pattern: str) -> exp.Expression:
+        digits = exp.RegexpExtract(this=text, expression=_text(pattern), group=exp.Literal.number(1))
+        return exp.Length(this=exp.Coalesce(this=digits, expressions=[_text("")]))
+
+    plain = exp.cast(identifier("value"), exp.DataType.build("TEXT"))
+    return exp.Case(
+        ifs=[
+            exp.If(
+                this=exp.Is(this=identifier("raw"), expression=exp.Null()),
+                true=places(plain, r"\.([0-9]*[1-9])"),
+            )
+        ],
+        default=places(identifier("raw"), r"\.([0-9]+)"),
+    )
+
+
+def _wide(catalog: Catalog) -> View:
+    """One row per entity-year, one column per indicator.  Of figures printed
+    more than once the kept one is, as in the engine, from the canonical row
+    rather than a twin, then the most precisely printed, then — where the
+    engine takes the first read — the first by file and line."""
+    order = exp.Order(
+        expressions=[
+            exp.Ordered(
+                this=exp.Paren(this=exp.NEQ(this=identifier("printed_key"), expression=identifier("key")))
+            ),
+            exp.Ordered(this=_decimals(), desc=True),
+            exp.Ordered(this=identifier("file")),
+            exp.Ordered(this=identifier("line")),
+        ]
+    )
+    pick = exp.Window(
+        this=exp.RowNumber(), partition_by=[identifier(c) for c in ("entity", "year", "key")], order=order
+    )
+    ranked = exp.select(exp.Star(), exp.alias_(pick, "pick", quoted=True)).from_(_table(INPUT))
+    keys = [key for key in catalog.indicators if catalog.canonical(key) == key]
+    columns = [
+        exp.alias_(
+            exp.Max(
+                this=exp.Case(
+                    ifs=[
+                        exp.If(
+                            this=exp.EQ(this=identifier("key"), expression=_text(k)), true=identifier("value")
+                        )
+                    ]
+                )
+            ),
+            k,
+            quoted=True,
+        )
+        for k in keys
+    ]
+    query = (
+        exp.select(identifier("entity"), identifier("year"), *columns)
+        .from_(exp.Subquery(this=ranked, alias=exp.TableAlias(this=exp.to_identifier("ranked"))))
+        .where(exp.EQ(this=identifier("pick"), expression=exp.Literal.number(1)))
+        .group_by(identifier("entity"), identifier("year"))
+    )
+    return View(WIDE, "the input figures, wide: one row per entity-year, one column per indicator", query)
+
+
+def _levels(catalog: Catalog) -> Iterator[list[str]]:
+    """Metric keys by dependency level, each level in :meth:`Catalog.metric_order`."""
+    level: dict[str, int] = {}
+    for key in catalog.metric_order():
+        uses = [level[d] for d in catalog.dependencies[key].values() if d in level]
+        level[key] = 1 + max(uses, default=0)
+    for n in range(1, max(level.values(), default=0) + 1):
+        yield [key for key in catalog.metric_order() if level[key] == n]
+
+
+def _metric(catalog: Catalog, key: str) -> exp.Expression:
+    """A metric's column: its formula, null in years its edition does not have
+    (the metric's ``since``/``until``, as :func:`vqr_metrics.engine.evaluate_metrics`)."""
+    metric = catalog.metrics[key]
+    value = compile_formula(catalog.formulas[key], catalog.dependencies[key])
+    year = identifier("year", Frame().current)
+    bounds = [
+        exp.GTE(this=year, expression=exp.Literal.number(metric.since)) if metric.since is not None else None,
+        exp.LTE(this=year, expression=exp.Literal.number(metric.until)) if metric.until is not None else None,
+    ]
+    kept = [b for b in bounds if b is not None]
+    if kept:
+        value = exp.Case(ifs=[exp.If(this=exp.and_(*kept), true=value)])
+    return exp.alias_(value, key, quoted=True)
+
+
+def render(catalog: Catalog, dialect: str) -> str:
+    """Every view as SQL text of ``dialect``, opened by a comment saying what the file holds."""
+    head = (
+        f"-- vqr-metrics views ({dialect}): the input figures and every metric, computed in the database.\n"
+        f"-- They read a table {SOURCE} in the readers' figures layout (entity, year, key, value,\n"
+        "-- file, line, raw, table, column).  Findings, checks and scorecards are not here yet:\n"
+        "-- they run in the vqr-metrics engine (vqr-score CONFIG.toml).\n\n"
+    )
+    return head + "\n".join(view.sql(dialect) for view in views(catalog))
