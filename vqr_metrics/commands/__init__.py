@@ -19,6 +19,7 @@ COMMANDS = {
     "plugins": "listing",
     "rules": "rules",
     "explain": "rules",
+    "sql": "sql",
 }
 
 

@@ -176,7 +176,7 @@ def _metric(catalog: Catalog, key: str) -> exp.Expression:
     kept = [b for b in bounds if b is not None]
     if kept:
         value = exp.Case(ifs=[exp.If(this=exp.and_(*kept), true=value)])
-    return exp.alias_(value, key, quoted=True)
+    return exp.Alias(this=value, alias=exp.to_identifier(key, quoted=True))
 
 
 def render(catalog: Catalog, dialect: str) -> str:
