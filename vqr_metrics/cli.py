@@ -3,6 +3,7 @@
     vqr-score config.toml [--format json] [--output out.json] [--strict] [--fail-on compliance]
     vqr-score check config.toml | init [DIR] | indicators | metrics | tables | plugins
     vqr-score rules [--format json] [--plugin NAME] | explain RULE
+    vqr-score sql config.toml [--dialect duckdb|postgres|spark] [--output FILE]
 
 Exit 0: done; 1: --strict, --fail-on or check found something (stderr says
 what); 2: a usage, config, input or plugin error, one line on stderr, never a
