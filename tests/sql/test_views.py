@@ -23,7 +23,7 @@ from vqr_metrics.merge import build_dataset
 from vqr_metrics.model import Metric
 from vqr_metrics.pipeline import prepare
 from vqr_metrics.reading import read_inputs
-from vqr_metrics.sql.views import DIALECTS, METRICS, SOURCE, render, views
+from vqr_metrics.sql.views import DIALECTS, METRICS, SOURCE, TABLE, render, views
 from vqr_metrics.testing import make_catalog
 
 CONFIG = Path(__file__).parents[2] / "configs" / "example.toml"
@@ -114,3 +114,19 @@ def test_every_dialect_parses_back(dialect: str) -> None:
         parsed = sqlglot.parse(text, read=dialect)
         assert len(parsed) == 1 and parsed[0] is not None
         assert parsed[0].find(sqlglot.exp.Create) is not None, view.name
+
+
+def test_each_table_has_a_view_of_its_metrics() -> None:
+    catalog, figures, _ = _seeds()
+    con = duckdb.connect()
+    con.register(SOURCE, figures)
+    con.execute(render(catalog, "duckdb"))
+    every = con.sql(f'SELECT * FROM "{METRICS}" ORDER BY entity, year').to_arrow_table()
+    seen: list[str] = []
+    for table in {m.table for m in catalog.metrics.values()}:
+        keys = [k for k in every.column_names[2:] if catalog.metrics[k].table == table]
+        got = con.sql(f'SELECT * FROM "{TABLE}{table}" ORDER BY entity, year').to_arrow_table()
+        assert got.column_names == ["entity", "year", *keys]
+        assert got.equals(every.select(["entity", "year", *keys]))
+        seen.extend(keys)
+    assert sorted(seen) == sorted(catalog.metrics)

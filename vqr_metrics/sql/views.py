@@ -7,7 +7,8 @@ The views read one table, :data:`SOURCE`, in the layout the readers produce
 entity, year and key the way :func:`vqr_metrics.merge.build_dataset` keeps
 one, and holds one column per indicator; ``vqr_metrics_<n>`` add the metrics
 of dependency level ``n`` (a metric after every metric it uses), and
-``vqr_metrics`` is every metric, one row per entity-year.
+``vqr_metrics`` is every metric, one row per entity-year; ``vqr_table_<id>``
+holds the metrics of one table (its id as the catalog has it).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ SOURCE = "vqr_figures"
 INPUT = "vqr_input"
 WIDE = "vqr_wide"
 METRICS = "vqr_metrics"
+TABLE = "vqr_table_"
 DIALECTS = ("duckdb", "postgres", "spark")
 _PROVENANCE = ("file", "line", "raw", "table", "column")
 
@@ -57,7 +59,23 @@ def views(catalog: Catalog) -> list[View]:
     final = exp.select(*(identifier(c) for c in ("entity", "year", *every)))
     last = f"{METRICS}_{len(levels)}" if levels else WIDE
     made.append(View(METRICS, "every metric, one row per entity-year", final.from_(_table(last))))
+    made.extend(_per_table(catalog, every))
     return made
+
+
+def _per_table(catalog: Catalog, order: list[str]) -> Iterator[View]:
+    """One view per table of its metrics, in dependency order, read off ``vqr_metrics``
+    (a metric may use another table's, so the levels are computed once for all)."""
+    tables: dict[str, list[str]] = {table: [] for table in catalog.tables}
+    for key in order:
+        tables.setdefault(catalog.metrics[key].table, []).append(key)
+    for table, keys in tables.items():
+        if not keys:
+            continue
+        found = catalog.tables.get(table)
+        name = f"{found.name} ({table})" if found else table or "metrics declared without a table"
+        query = exp.select(*(identifier(c) for c in ("entity", "year", *keys))).from_(_table(METRICS))
+        yield View(f"{TABLE}{table or 'none'}", f"the metrics of {name}, one row per entity-year", query)
 
 
 def _table(name: str) -> exp.Table:
