@@ -8,7 +8,8 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
+from urllib.parse import urlsplit, urlunsplit
 
 import attrs
 
@@ -69,6 +70,8 @@ class Config:
     output: OutputSpec = OutputSpec()
     plugins: PluginSpec = PluginSpec()
     year_over_year: bool = True
+    backend: Literal["numpy", "duckdb", "postgres"] = "numpy"
+    database: str | None = None
     checks: Mapping[str, Any] = attrs.field(factory=dict)
     disabled_checks: frozenset[str] = frozenset()
     declarations: Mapping[str, Any] = attrs.field(factory=dict)
@@ -125,8 +128,11 @@ INPUT = from_attrs(
         "format": "a reader id (by default chosen by suffix and content)",
         "encoding": "the encoding of a CSV or text file (by default UTF-8, with or without BOM, or GB18030)",
         "sheet": "the XLSX sheet to read (by default every sheet)",
+        "table": "the table to read, of the database or of a database file (DuckDB)",
+        "database": "a database URL (postgresql://user@host/db) to read table from, instead of a path",
     },
     level={"choices": LEVELS},
+    path={"required": False},  # a database input has none
 ).extended(
     "[[inputs]]", Key("type", str, "the school type for compliance rules (综合/师范/民族/工科/农林 …)")
 )
@@ -155,7 +161,15 @@ PLUGINS = from_attrs(
     },
 )
 ENGINE = from_attrs(
-    Config, "[engine]", {"year_over_year": "add `<key>_yoy` 同比增长率 for every indicator and metric"}
+    Config,
+    "[engine]",
+    {
+        "year_over_year": "add `<key>_yoy` 同比增长率 for every indicator and metric",
+        "backend": "where the metrics and the relational checks run: numpy (in process), duckdb "
+        "(embedded) or postgres (pushed down to the database); docs/sql.md",
+        "database": "the PostgreSQL URL backend = postgres runs in (by default the database of the "
+        "first database input)",
+    },
 )
 CHECKS = Section(
     "[checks]",
@@ -252,6 +266,28 @@ def read_toml(path: Path, what: str) -> dict[str, Any]:
         raise ConfigError(f"{what} {path}: invalid TOML: {exc}") from None
 
 
+def redacted(url: str) -> str:
+    """A URL without its password, to cite."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{parts.username}@{host}"))
+
+
+def _input_path(raw: Mapping[str, Any], base_dir: Path, source: str, where: str) -> str:
+    """What an input cites: its file, resolved, or its database URL without
+    the password and ``#table``."""
+    if "database" not in raw:
+        if "path" not in raw:
+            raise ConfigError(f"{source}: {where} needs a path (or a database and a table)")
+        path = Path(raw["path"])
+        return str(path if path.is_absolute() else base_dir / path)
+    if "path" in raw or "table" not in raw:
+        raise ConfigError(f"{source}: {where}: a database input needs a table and no path")
+    return f"{redacted(raw['database'])}#{raw['table']}"
+
+
 def config_from_dict(data: Mapping[str, Any], source: str, base_dir: Path) -> Config:
     """Validate parsed TOML (or the same structure built in Python)."""
     validate(data, CONFIG, "the config", source)
@@ -266,12 +302,13 @@ def config_from_dict(data: Mapping[str, Any], source: str, base_dir: Path) -> Co
                 f"{source}: {where}.year {raw['year']} is not a year (a whole number from {FIRST_YEAR} "
                 f"to {LAST_YEAR})"
             )
-        path = Path(raw["path"])
-        fields = {k: raw[k] for k in ("entity", "year", "level", "format", "encoding", "sheet") if k in raw}
+        fields = {
+            k: raw[k]
+            for k in ("entity", "year", "level", "format", "encoding", "sheet", "table", "database")
+            if k in raw
+        }
         options = {"type": raw["type"]} if "type" in raw else {}
-        inputs.append(
-            InputSpec(path=str(path if path.is_absolute() else base_dir / path), **fields, options=options)
-        )
+        inputs.append(InputSpec(path=_input_path(raw, base_dir, source, where), **fields, options=options))
     output, plugins, engine = (data.get(k, {}) for k in ("output", "plugins", "engine"))
     for raw, section in ((output, OUTPUT), (plugins, PLUGINS), (engine, ENGINE)):
         validate(raw, section, section.title, source)
@@ -292,6 +329,8 @@ def config_from_dict(data: Mapping[str, Any], source: str, base_dir: Path) -> Co
             entry_points=plugins.get("entry_points", True),
         ),
         year_over_year=engine.get("year_over_year", True),
+        backend=engine.get("backend", "numpy"),
+        database=engine.get("database"),
         checks=checks,
         disabled_checks=frozenset(disabled),
         declarations={k: v for k, v in declarations.items() if v},

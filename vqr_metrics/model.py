@@ -229,7 +229,12 @@ class Value:
 
 @attrs.frozen
 class InputSpec:
-    """One ``[[inputs]]`` entry of a config, paths already resolved."""
+    """One ``[[inputs]]`` entry of a config, paths already resolved.
+
+    A database input has ``database`` (its URL, password and all) and
+    ``table``; its ``path`` is the URL without the password and ``#table``,
+    which is what findings cite.  ``table`` with a file path names a table in
+    a database file (DuckDB)."""
 
     path: str
     entity: str | None = None
@@ -239,6 +244,8 @@ class InputSpec:
     encoding: str | None = None
     sheet: str | None = None
     options: Mapping[str, Any] = attrs.field(factory=dict)
+    table: str | None = None
+    database: str | None = None
 
 
 @attrs.frozen
@@ -270,6 +277,8 @@ class Reader:
     read: Callable[[InputSpec, Catalog], ReadOutput]
     # Decides between readers that share a suffix; gets the first bytes.
     sniff: Callable[[bytes], bool] | None = None
+    # The URL schemes of the databases it reads (``[[inputs]] database = "scheme://…"``).
+    schemes: tuple[str, ...] = attrs.field(default=(), converter=_strs)
 
 
 @attrs.frozen

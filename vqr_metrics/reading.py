@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import attrs
 import pyarrow as pa
@@ -66,6 +67,16 @@ def reader_for(spec: InputSpec, catalog: Catalog) -> Reader:
                 f"{', '.join(sorted(readers))}{did_you_mean(spec.format, readers)}"
             )
         return readers[spec.format]
+    if spec.database is not None:
+        scheme = urlsplit(spec.database).scheme.lower()
+        by_scheme = [r for r in readers.values() if scheme in r.schemes]
+        if not by_scheme:
+            known = sorted({s for r in readers.values() for s in r.schemes})
+            raise InputError(
+                f"input {spec.path}: no reader for databases of scheme {scheme or '(none)'!r}; "
+                f"known: {', '.join(known) or 'none'}"
+            )
+        return by_scheme[0]
     suffix = Path(spec.path).suffix.lower()
     candidates = [r for r in readers.values() if suffix in r.suffixes]
     if not candidates:
@@ -90,7 +101,7 @@ def reader_for(spec: InputSpec, catalog: Catalog) -> Reader:
 
 def read_input(spec: InputSpec, catalog: Catalog) -> ReadOutput:
     path = Path(spec.path)
-    in_memory = "data" in spec.options
+    in_memory = "data" in spec.options or spec.database is not None
     if path.is_dir() and not in_memory:
         raise InputError(f"input {spec.path} is a folder, not a file")
     if not path.is_file() and not in_memory:
