@@ -5,7 +5,7 @@ after it (:mod:`.checking`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 import numpy.typing as npt
@@ -19,12 +19,18 @@ from .findings import FindingBuilder, Findings
 from .suspect import inherited
 
 
-def evaluate_metrics(dataset: Dataset, catalog: Catalog) -> Findings:
+def evaluate_metrics(
+    dataset: Dataset, catalog: Catalog, computed: Callable[[str], npt.NDArray[np.float64]] | None = None
+) -> Findings:
     """Add one column per metric; report the nulls that need explaining.
 
     A null caused by a zero denominator is a warning; one caused by a missing
     input is info, and only when some input of that row was reported (a row
     with none of the inputs simply has nothing to compute).
+
+    ``computed(key)``, when given, is a metric's column computed elsewhere
+    (by a database backend, :mod:`vqr_metrics.sql.run`): only its null rows
+    are evaluated here, to learn why each is null.
     """
     out = FindingBuilder()
     prev_index = dataset.prev_index()
@@ -39,11 +45,15 @@ def evaluate_metrics(dataset: Dataset, catalog: Catalog) -> Findings:
         def column(name: str, deps: Mapping[str, str] = deps) -> formula_mod.Column:
             return dataset.column(deps[name])
 
-        ev = formula_mod.evaluate(parsed, column, dataset.size, prev_index)
         kept = tuple(y for y in unique_years if metric.applies_to(y))
         if kept not in applies_in:  # most metrics share one edition range: one mask for all
             applies_in[kept] = np.isin(years, kept)
         applies = applies_in[kept]
+        if computed is None:
+            ev = formula_mod.evaluate(parsed, column, dataset.size, prev_index)
+        else:
+            given = computed(key)
+            ev = _at_nulls(parsed, column, given, np.flatnonzero(np.isnan(given) & applies), prev_index)
         values = np.where(applies, ev.values, np.nan)
         dataset.set_column(key, values, derived=True)
         dataset.set_null_reasons(key, _null_reasons(values, applies, ev))
@@ -55,6 +65,34 @@ def evaluate_metrics(dataset: Dataset, catalog: Catalog) -> Findings:
         null = np.isnan(values) & applies & ~absent.all(axis=0) & ~ev.no_prev
         _explain_nulls(out, dataset, catalog, key, np.flatnonzero(null), absent, ev, unique_deps)
     return out.build()
+
+
+def _at_nulls(
+    parsed: formula_mod.Formula,
+    column: Callable[[str], formula_mod.Column],
+    values: npt.NDArray[np.float64],
+    rows: npt.NDArray[np.intp],
+    prev_index: npt.NDArray[np.intp],
+) -> formula_mod.Evaluation:
+    """The evaluation of a metric computed elsewhere: its ``values``, and why
+    each null of ``rows`` is null, from evaluating only those rows (with the
+    earlier years prev() reaches) — null rows are few."""
+    zero, missing, no_prev, invalid = flags = [np.zeros(len(values), dtype=bool) for _ in range(4)]
+    if rows.size:
+        reach = rows
+        while True:  # the rows, and every earlier year prev() can reach from them
+            back = prev_index[reach]
+            wider = np.union1d(reach, back[back >= 0])
+            if wider.size == reach.size:
+                break
+            reach = wider
+        local = np.searchsorted(reach, prev_index[reach])
+        local_prev = np.where(prev_index[reach] >= 0, local, -1).astype(np.intp)
+        ev = formula_mod.evaluate(parsed, lambda name: column(name)[reach], reach.size, local_prev)
+        at = np.searchsorted(reach, rows)
+        for flag, part in zip(flags, (ev.zero_division, ev.missing, ev.no_prev, ev.invalid), strict=True):
+            flag[rows] = np.broadcast_to(part, (reach.size,))[at]
+    return formula_mod.Evaluation(values, zero, missing, no_prev, invalid)
 
 
 def _null_reasons(

@@ -69,7 +69,21 @@ def prepare(config: Config, pm: pluggy.PluginManager | None = None) -> Catalog:
     catalog = build_catalog(pm or plugin_manager_for(config), skip_derivations=skipped)
     validate_check_options(config, catalog)
     output_format(catalog, config)
+    if config.backend != "numpy":
+        _needs_sql(config)
     return catalog
+
+
+def _needs_sql(config: Config) -> None:
+    """A database backend needs the ``sql`` extra: said before any input is read."""
+    try:
+        import duckdb  # noqa: F401
+        import sqlglot  # noqa: F401
+    except ImportError:
+        raise ConfigError(
+            f"{config.source}: [engine] backend = {config.backend!r} needs the sql extra: "
+            "pip install 'vqr-metrics[sql]'"
+        ) from None
 
 
 def run(
@@ -99,10 +113,17 @@ def run(
     figures = inputs.figures if inputs.figures is not None else ()
     inputs = attrs.evolve(inputs, figures=None)  # from here on the dataset holds what the figures said
     dataset, merge_findings = build_dataset(figures, catalog, inputs.attributes)
+    ran: dict[str, str] = {}
+    computed = None
+    if config.backend != "numpy":  # the metrics in a database (docs/sql.md)
+        from .sql.run import compute
+
+        computed = compute(config, catalog, dataset, figures)
+        ran = computed.ran
     del figures
     dataset.statements = inputs.statements
     findings.extend(merge_findings)
-    findings.extend(evaluate_metrics(dataset, catalog))
+    findings.extend(evaluate_metrics(dataset, catalog, computed.column if computed else None))
     try:
         findings.extend(run_checks(dataset, catalog, config.checks, config.disabled_checks))
     except ConfigError as exc:  # a check rejecting the value of its option
@@ -114,7 +135,7 @@ def run(
     values = collect_values(dataset, catalog, outcome.imputations)
     found = findings.build()
     summary = summarize(
-        [spec.path for spec in config.inputs], inputs.cells, inputs.figure_count, values, found, prose
+        [spec.path for spec in config.inputs], inputs.cells, inputs.figure_count, values, found, prose, ran
     )
     return Result(
         values=values,

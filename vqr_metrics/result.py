@@ -80,9 +80,12 @@ class Summary:
     rules: Mapping[str, int]
     # Statements of the prose: read, matched, agreeing, disagreeing, without_figure, unmatched.
     statements: Mapping[str, int] = attrs.field(factory=dict)
+    # Where each part ran, when not all in the engine: {"metrics": "duckdb", …} ([engine] backend).
+    ran: Mapping[str, str] = attrs.field(factory=dict)
 
     def to_record(self) -> dict[str, Any]:
-        return {
+        where = {"ran": dict(self.ran)} if self.ran else {}
+        return where | {
             "inputs": list(self.inputs),
             "cells_read": self.cells,
             "figures": self.figures,
@@ -102,6 +105,7 @@ def summarize(
     values: Values,
     findings: Findings,
     statements: Mapping[str, int] | None = None,
+    ran: Mapping[str, str] | None = None,
 ) -> Summary:
     severities = findings.count("severity")
     derived = values.derived_count()
@@ -115,6 +119,7 @@ def summarize(
         findings={s: severities.get(s, 0) for s in ("error", "warning", "info")},
         rules=dict(sorted(findings.count("rule").items())),
         statements=dict(statements or {}),
+        ran=dict(ran or {}),
     )
 
 

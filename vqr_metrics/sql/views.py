@@ -38,11 +38,18 @@ class View:
     about: str
     query: exp.Select
 
-    def sql(self, dialect: str) -> str:
+    def sql(self, dialect: str, *, materialize: bool = False) -> str:
+        """``CREATE OR REPLACE VIEW``; or, to ``materialize``, a temporary
+        table made once for a session: each level reads the one before twice
+        (this year and the year before), so nested views are bound again and
+        again, where tables are computed once."""
         create = exp.Create(
-            kind="VIEW", this=exp.Table(this=exp.to_identifier(self.name, quoted=True)), expression=self.query
+            kind="TABLE" if materialize else "VIEW",
+            this=exp.Table(this=exp.to_identifier(self.name, quoted=True)),
+            expression=self.query,
+            properties=exp.Properties(expressions=[exp.TemporaryProperty()]) if materialize else None,
         )
-        create.set("replace", True)
+        create.set("replace", not materialize)
         return f"-- {self.about}\n{create.sql(dialect, pretty=True)};\n"
 
 
@@ -197,12 +204,13 @@ def _metric(catalog: Catalog, key: str) -> exp.Expression:
     return exp.Alias(this=value, alias=exp.to_identifier(key, quoted=True))
 
 
-def render(catalog: Catalog, dialect: str) -> str:
-    """Every view as SQL text of ``dialect``, opened by a comment saying what the file holds."""
+def render(catalog: Catalog, dialect: str, *, materialize: bool = False) -> str:
+    """Every view as SQL text of ``dialect``, opened by a comment saying what
+    the file holds; as temporary tables to ``materialize`` (a backend's session)."""
     head = (
         f"-- vqr-metrics views ({dialect}): the input figures and every metric, computed in the database.\n"
         f"-- They read a table {SOURCE} in the readers' figures layout (entity, year, key, value,\n"
         "-- file, line, raw, table, column).  Findings, checks and scorecards are not here yet:\n"
         "-- they run in the vqr-metrics engine (vqr-score CONFIG.toml).\n\n"
     )
-    return head + "\n".join(view.sql(dialect) for view in views(catalog))
+    return head + "\n".join(view.sql(dialect, materialize=materialize) for view in views(catalog))
