@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .dataset import Dataset
     from .findings import Findings
     from .result import Result
+    from .sql.scores import Group
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
@@ -380,12 +381,17 @@ class Normalizer:
 
     ``normalize(values, higher_is_better, params)`` returns an array of the
     same shape; ``params`` are the node's options named in ``parameters``.
+    ``sql``, where the method has an SQL form, is it: ``sql(group, higher,
+    params)`` returns the value as a SQL expression (a sqlglot one) from a
+    :class:`vqr_metrics.sql.scores.Group`, the column and its statistics
+    within the normalisation group; None keeps a scorecard using it in the engine.
     """
 
     id: str = attrs.field(validator=_check_key)
     description: str
     normalize: Callable[[Any, bool, Mapping[str, Any]], Any]
     parameters: tuple[str, ...] = attrs.field(default=(), converter=_strs)
+    sql: Callable[[Group, bool, Mapping[str, Any]], Any] | None = None
 
 
 # What a weighting does with the weights configured on a node's children.
@@ -401,12 +407,16 @@ class Weighting:
     children, so that a scorecard is checked before it runs: ``"required"``
     (every child needs one, as for ``explicit``), ``"ignored"`` (a weight
     given is a mistake, as for ``equal``), or ``"optional"`` (the default:
-    all children or none have one; the method gets 1 for each when none has)."""
+    all children or none have one; the method gets 1 for each when none has).
+    ``depends_on_data = False`` says the weights come from the configured
+    ones alone (as ``explicit``, ``equal``): SQL then takes them as numbers,
+    computed once; a weighting that reads the data runs in the engine."""
 
     id: str = attrs.field(validator=_check_key)
     description: str
     weigh: Callable[[Any, Any], Any]
     explicit_weights: str = attrs.field(default="optional", validator=attrs.validators.in_(EXPLICIT_WEIGHTS))
+    depends_on_data: bool = True
 
 
 @attrs.frozen
@@ -418,10 +428,15 @@ class Aggregator:
     ``takes_offset`` (default false) lets a node set ``offset``: the matrix
     is shifted off zero by it, and the scores and contributions back (for a
     method that needs values > 0, as ``geometric``); without it, an offset
-    on the node is a config error.
+    on the node is a config error.  ``sql``, where the method has an SQL
+    form, is it: ``sql(values, weights)`` gives a row's score as a SQL
+    expression (a sqlglot one) from its children's values (0–100, 0 where
+    missing, shifted as for ``aggregate``) and weights (summing to 1 in the
+    row, 0 where missing), NULL where ``aggregate`` would refuse the row.
     """
 
     id: str = attrs.field(validator=_check_key)
     description: str
     aggregate: Callable[[Any, Any], tuple[Any, Any]]
     takes_offset: bool = False
+    sql: Callable[[list[Any], list[Any]], Any] | None = None
