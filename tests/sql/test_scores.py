@@ -227,6 +227,11 @@ def _cards() -> list[dict[str, Any]]:
             "entities": ["学校1", "学校2", "学校3", "学校5", "学校8"],
             "indicators": flat,
         },
+        {
+            "name": "impute p25",
+            "missing": "impute_p25",
+            "indicators": [{**flat[0], "missing": "impute_mean"}, *flat[1:]],
+        },
         {"name": "entropy", "weights": "entropy", "indicators": [{"metric": i["metric"]} for i in flat]},
     ]
     return [{**card, "suspect": "use"} for card in cards]

@@ -219,49 +219,37 @@ class _Card:
     def partition(self, within: str) -> tuple[exp.Expr, ...]:
         return () if within == "all" else (identifier("year"),)
 
-    def add(self, *columns: exp.Expr) -> None:
-        """A layer: everything of the one before, plus ``columns``."""
-        name = f"_{len(self.ctes)}"
-        self.ctes.append((name, exp.select(exp.Star(), *columns).from_(_table(self.ctes[-1][0]))))
+    def add(self, columns: Mapping[str, exp.Expr]) -> None:
+        """A layer: everything of the one before, plus ``columns`` by name."""
+        named = [exp.alias_(value, name, quoted=True, copy=False) for name, value in columns.items()]
+        query = exp.select(exp.Star(), *named, copy=False).from_(_table(self.ctes[-1][0]), copy=False)
+        self.ctes.append((f"_{len(self.ctes)}", query))
 
     def query(self) -> exp.Select:
         self.ctes.append(("_source", self.source()))
         if any(leaf.missing.startswith("impute_") for leaf in self.leaves):
             self.ctes.append(("_filled", self.filled()))
-        self.add(
-            *(
-                exp.alias_(self.normalized(i, leaf), f"_r{i}", quoted=True)
-                for i, leaf in enumerate(self.leaves)
-            )
-        )
-        self.add(
-            *(
-                exp.alias_(clip(identifier(f"_r{i}"), 0, 100), f"_n{i}", quoted=True)
-                for i in range(len(self.leaves))
-            )
-        )
+        leaves = range(len(self.leaves))
+        self.add({f"_r{i}": self.normalized(i, leaf) for i, leaf in enumerate(self.leaves)})
+        self.add({f"_n{i}": clip(identifier(f"_r{i}"), 0, 100) for i in leaves})
         for height in sorted({self.height(node) for node in self.nodes}):
-            level = [node for node in self.nodes if self.height(node) == height]
-            self.add(
-                *(
-                    exp.alias_(self.coverage(node), f"_c{self.nodes.index(node)}", quoted=True)
-                    for node in level
-                )
-            )
-            self.add(
-                *(exp.alias_(self.score(node), f"_s{self.nodes.index(node)}", quoted=True) for node in level)
-            )
+            level = [(self.nodes.index(node), node) for node in self.nodes if self.height(node) == height]
+            self.add({f"_c{j}": self.coverage(node) for j, node in level})
+            self.add({f"_a{j}": self.aggregate(node) for j, node in level})
+            self.add({f"_s{j}": clip(identifier(f"_a{j}"), 0, 100) for j, _ in level})
         self.rank()
-        out = exp.select(*(identifier(c) for c in ("entity", "year")))
-        out = out.select(exp.alias_(identifier("_s0"), "score", quoted=True))
-        out = out.select(exp.alias_(identifier("_rank"), "rank", quoted=True))
-        for node in self.nodes[1:]:
-            out = out.select(exp.alias_(self.column(node), _label(node.label, "dimension"), quoted=True))
-        for leaf in self.leaves:
-            out = out.select(exp.alias_(self.column(leaf), _label(leaf.label, "normalized"), quoted=True))
-        out = out.from_(_table(self.ctes[-1][0]))
-        for name, select in self.ctes:
-            out = out.with_(exp.to_identifier(name, quoted=True), as_=select)
+        out = exp.select(
+            *(identifier(c) for c in ("entity", "year")),
+            exp.alias_(identifier("_s0"), "score", quoted=True),
+            exp.alias_(identifier("_rank"), "rank", quoted=True),
+            *(exp.alias_(self.column(n), _label(n.label, "dimension"), quoted=True) for n in self.nodes[1:]),
+            *(
+                exp.alias_(self.column(leaf), _label(leaf.label, "normalized"), quoted=True)
+                for leaf in self.leaves
+            ),
+        ).from_(_table(self.ctes[-1][0]), copy=False)
+        for name, select in self.ctes:  # each builder call would copy the whole query otherwise
+            out = out.with_(exp.to_identifier(name, quoted=True), as_=select, copy=False)
         return out
 
     def height(self, node: Node) -> int:
@@ -365,9 +353,9 @@ class _Card:
             ]
         )
 
-    def score(self, node: Node) -> exp.Expr:
-        """The node's score: its aggregation over the children the row reports,
-        their weights renormalised; NULL below ``min_coverage``."""
+    def aggregate(self, node: Node) -> exp.Expr:
+        """The node's score before clipping: its aggregation over the children
+        the row reports, their weights renormalised; NULL below ``min_coverage``."""
         aggregator = self.methods.aggregators[node.aggregate]
         assert aggregator.sql is not None  # checked by _without_sql
         coverage = identifier(f"_c{self.nodes.index(node)}")
@@ -395,7 +383,7 @@ class _Card:
             exp.GTE(this=coverage.copy(), expression=number(node.min_coverage - TOLERANCE)),
             exp.GT(this=coverage.copy(), expression=number(0)),
         )
-        return _when(enough, clip(score, 0, 100))
+        return _when(enough, score)
 
     def rank(self) -> None:
         """Competition ranks of the score within the rank group, scores within
@@ -420,12 +408,12 @@ class _Card:
             ],
             default=exp.Literal.number(0),
         )
-        self.add(exp.alias_(_when(_present(score), start), "_start", quoted=True))
+        self.add({"_start": _when(_present(score), start)})
         # RANGE (the default frame) sums over tied scores at once, whatever their order
         cluster = _over(exp.Sum(this=identifier("_start")), partition, _ordered(score, False))
-        self.add(exp.alias_(_when(_present(score), cluster), "_cluster", quoted=True))
+        self.add({"_cluster": _when(_present(score), cluster)})
         ranked = _over(exp.Rank(), partition, _ordered(identifier("_cluster"), True))
-        self.add(exp.alias_(_when(_present(identifier("_cluster")), ranked), "_rank", quoted=True))
+        self.add({"_rank": _when(_present(identifier("_cluster")), ranked)})
 
 
 def _label(label: str, kind: str) -> str:
