@@ -3,10 +3,10 @@
 Each computes what its numpy method in :mod:`vqr_metrics.scoring` computes,
 in the same order of operations; the scorecard view
 (:mod:`vqr_metrics.sql.scores`) keeps a missing value missing and clips to
-0–100, as the engine does.  Where the numpy method refuses its input (a
-negative value in a group under a ratio, a value ≤ 0 in a geometric mean)
-the engine stops the run; the SQL gives NULL there.  Imported only for SQL:
-it needs the optional sqlglot.
+0–100, as the engine does, so the methods leave that clip to it.  Where the
+numpy method refuses its input (a negative value in a group under a ratio,
+a value ≤ 0 in a geometric mean) the engine stops the run; the SQL gives
+NULL there.  Imported only for SQL: it needs the optional sqlglot.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def minmax(group: Group, higher: bool, params: Mapping[str, Any]) -> exp.Expr:
         else exp.Sub(this=hi.copy(), expression=x.copy())
     )
     scaled = divide(above, exp.Sub(this=hi, expression=lo))
-    return _case((_constant(group), number(100)), default=clip(_hundred(scaled), 0, 100))
+    return _case((_constant(group), number(100)), default=_hundred(scaled))
 
 
 def zscore(group: Group, higher: bool, params: Mapping[str, Any]) -> exp.Expr:
@@ -58,7 +58,7 @@ def zscore(group: Group, higher: bool, params: Mapping[str, Any]) -> exp.Expr:
     if not higher:
         z = exp.Neg(this=z)
     score = exp.Add(this=number(center), expression=exp.Mul(this=number(spread), expression=z))
-    return _case((_constant(group), number(center)), default=clip(score, 0, 100))
+    return _case((_constant(group), number(center)), default=score)
 
 
 def rank(group: Group, higher: bool, params: Mapping[str, Any]) -> exp.Expr:
