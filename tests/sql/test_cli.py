@@ -32,7 +32,7 @@ def test_sql_writes_views_that_run(tmp_path: Path) -> None:
 
 def test_sql_to_stdout_in_another_dialect(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["sql", str(CONFIG), "--dialect", "spark"]) == 0
-    assert "CREATE OR REPLACE VIEW `vqr_metrics` AS" in capsys.readouterr().out
+    assert "CREATE OR REPLACE TEMPORARY VIEW `vqr_metrics` AS" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(

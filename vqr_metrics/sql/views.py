@@ -47,7 +47,10 @@ class View:
             kind="TABLE" if materialize else "VIEW",
             this=exp.Table(this=exp.to_identifier(self.name, quoted=True)),
             expression=self.query,
-            properties=exp.Properties(expressions=[exp.TemporaryProperty()]) if materialize else None,
+            # Spark: a view over a temporary view (the figures) must be temporary too
+            properties=exp.Properties(expressions=[exp.TemporaryProperty()])
+            if materialize or dialect == "spark"
+            else None,
         )
         create.set("replace", not materialize)
         return f"-- {self.about}\n{create.sql(dialect, pretty=True)};\n"
