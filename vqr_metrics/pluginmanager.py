@@ -42,6 +42,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     f"{BUILTIN_PACKAGE}.readers.json_reader",
     f"{BUILTIN_PACKAGE}.readers.arrow_reader",
     f"{BUILTIN_PACKAGE}.readers.duckdb_reader",
+    f"{BUILTIN_PACKAGE}.readers.postgres_reader",
     f"{BUILTIN_PACKAGE}.writers.text_writers",
     f"{BUILTIN_PACKAGE}.writers.stream_writers",
     f"{BUILTIN_PACKAGE}.writers.xlsx_writer",

@@ -20,6 +20,7 @@ from sqlglot import exp
 
 from ..errors import FormulaError, shown
 from ..formula import Formula
+from .dialect import FINITE, MARK, POWER, TRUTH
 
 DOUBLE = exp.DataType.build("DOUBLE")
 
@@ -88,7 +89,7 @@ def compile_formula(formula: Formula, keys: Mapping[str, str], frame: Frame = Fr
     if not _unbounded(tree):
         return body
     finite = exp.LT(this=exp.Abs(this=body), expression=special("Infinity"))
-    return exp.Case(ifs=[exp.If(this=finite, true=body.copy())])
+    return _marked(exp.Case(ifs=[exp.If(this=finite, true=body.copy())]), FINITE)
 
 
 # Each guard repeats its operand in SQL (NULLIF(x, y) is CASE WHEN x = y …), so
@@ -136,7 +137,13 @@ def _not_nan(node: exp.Expression) -> exp.Expression:
 
 def _truth(condition: exp.Expression) -> exp.Expression:
     """A boolean as 1.0/0.0; NULL stays NULL."""
-    return exp.cast(exp.Paren(this=condition), DOUBLE)
+    return _marked(exp.cast(exp.Paren(this=condition), DOUBLE), TRUTH)
+
+
+def _marked(node: exp.Expression, mark: str, **meta: object) -> exp.Expression:
+    """``node`` marked for :func:`.dialect.for_dialect` (a dialect that spells it otherwise)."""
+    node.meta.update({mark: True, **meta})
+    return node
 
 
 _ARITHMETIC: dict[type[ast.operator], Callable[..., exp.Expression]] = {
@@ -195,12 +202,13 @@ class _Compiler:
             power = _exponent(node.right)
             if power == 0:  # x ** 0 is 1 in IEEE (and numpy), even for a null x
                 return number(1.0)
-            out = exp.Pow(this=left, expression=number(power))
+            out = _marked(exp.Pow(this=left, expression=number(power)), MARK, **{POWER: power})
         elif isinstance(node.op, ast.Div):
             den = exp.Nullif(this=_paren(self.visit(node.right)), expression=number(0))
-            out = exp.Div(this=left, expression=den, typed=True)
+            out = _marked(exp.Div(this=left, expression=den, typed=True), MARK)
         else:
             out = _ARITHMETIC[type(node.op)](this=left, expression=_paren(self.visit(node.right)))
+            out = _marked(out, MARK)
         return _not_nan(out) if _may_be_nan(node) else out
 
     def _compare(self, node: ast.Compare) -> exp.Expression:
@@ -242,7 +250,9 @@ class _Compiler:
         infinite = sum(_unbounded(a) for a in args)
         total: exp.Expression = exp.Coalesce(this=values[0], expressions=[number(0)])
         for value in values[1:]:
-            total = exp.Add(this=total, expression=exp.Coalesce(this=value, expressions=[number(0)]))
+            total = _marked(
+                exp.Add(this=total, expression=exp.Coalesce(this=value, expressions=[number(0)])), MARK
+            )
         first = exp.Coalesce(this=values[0], expressions=values[1:])
         present = exp.Not(this=exp.Is(this=first, expression=exp.Null()))
         return exp.Case(ifs=[exp.If(this=present, true=_not_nan(total) if infinite > 1 else total)])

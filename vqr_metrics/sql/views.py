@@ -20,6 +20,7 @@ from sqlglot import exp
 
 from ..catalog import Catalog
 from .compile import DOUBLE, Frame, compile_formula, identifier, with_previous
+from .dialect import for_dialect
 
 SOURCE = "vqr_figures"
 INPUT = "vqr_input"
@@ -47,13 +48,29 @@ class View:
             kind="TABLE" if materialize else "VIEW",
             this=exp.Table(this=exp.to_identifier(self.name, quoted=True)),
             expression=self.query,
-            # Spark: a view over a temporary view (the figures) must be temporary too
-            properties=exp.Properties(expressions=[exp.TemporaryProperty()])
-            if materialize or dialect == "spark"
-            else None,
+            properties=exp.Properties(expressions=[exp.TemporaryProperty()]) if materialize else None,
         )
         create.set("replace", not materialize)
-        return f"-- {self.about}\n{create.sql(dialect, pretty=True)};\n"
+        if dialect == "spark":
+            create = _spark(create)
+        return f"-- {self.about}\n{for_dialect(create, dialect).sql(dialect, pretty=True)};\n"
+
+
+def _spark(create: exp.Create) -> exp.Create:
+    """Spark's spelling where sqlglot's is another dialect's: a view over a
+    temporary view (the figures) must be temporary too, and the two-argument
+    ``PERCENTILE_CONT(x, p)`` is DuckDB's, Spark's ``PERCENTILE(x, p)`` (exact,
+    interpolated; sqlglot's ``WITHIN GROUP`` form becomes an approximation)."""
+
+    def spelled(node: exp.Expr) -> exp.Expr:
+        if isinstance(node, exp.PercentileCont) and node.expression is not None:
+            return exp.Quantile(this=node.this, quantile=node.expression)
+        return node
+
+    out = create.transform(spelled)
+    assert isinstance(out, exp.Create)
+    out.set("properties", exp.Properties(expressions=[exp.TemporaryProperty()]))
+    return out
 
 
 def views(catalog: Catalog) -> list[View]:
