@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .dataset import Dataset
     from .findings import Findings
     from .result import Result
+    from .sql.findings import SqlCheckContext, SqlForm
     from .sql.scores import Group
 
 Severity = Literal["error", "warning", "info"]
@@ -329,12 +330,17 @@ class Derivation:
 class Check:
     """A consistency rule.  ``run`` yields findings (or returns a
     :class:`vqr_metrics.findings.Findings` table built in bulk); ``options``
-    declares the ``[checks]`` config keys it reads, with their defaults."""
+    declares the ``[checks]`` config keys it reads, with their defaults.
+    ``sql``, for a check that compares figures row by row, is its SQL form:
+    given a :class:`vqr_metrics.sql.findings.SqlCheckContext` it returns the
+    queries of the rows it flags and how to word them
+    (:class:`vqr_metrics.sql.findings.SqlForm`)."""
 
     id: str = attrs.field(validator=_check_key)
     description: str
     run: Callable[[CheckContext], Iterable[Finding]]
     options: Mapping[str, Any] = attrs.field(factory=dict)
+    sql: Callable[[SqlCheckContext], SqlForm] | None = None
 
 
 @attrs.frozen

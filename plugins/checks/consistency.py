@@ -9,38 +9,53 @@ above 100, a fractional head count) is an error; a suspicious figure (a
 published rate far from its recomputation, a jump between years) is a
 warning.  Counts are compared exactly; other figures get half a unit in the
 last printed place per figure involved.  Every check finds its rows
-column-wise and returns its findings as one table.
+column-wise and returns its findings as one table.  The checks of single
+figures (ranges, counts, bounds, the year before) live in :mod:`.figures`.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
 from vqr_metrics.catalog import Catalog
-from vqr_metrics.checks import (
-    findings_at,
-    half_units,
-    in_row_order,
-    is_count,
-    literal,
-    number_option,
-    number_text,
-    readable,
-)
+from vqr_metrics.checks import findings_at, half_units, in_row_order, literal
 from vqr_metrics.findings import Findings
 from vqr_metrics.model import Check, CheckContext, FindingRule
-from vqr_metrics.units import is_percent
 
-Rows = npt.NDArray[np.intp]
+from .figures import (
+    Emit,
+    Flag,
+    Flags,
+    Rows,
+    emit_metric_bounds,
+    emit_non_negative,
+    emit_percent_range,
+    emit_whole_counts,
+    emit_yoy_jump,
+    flag_metric_bounds,
+    flag_non_negative,
+    flag_percent_range,
+    flag_whole_counts,
+    flag_yoy_jump,
+    flagged,
+)
+
+if TYPE_CHECKING:
+    from vqr_metrics.sql.findings import SqlCheckContext, SqlForm
+
 
 # --- declared relations ----------------------------------------------------------
+# Each check is split in two: ``flag_*`` finds the rows (the SQL forms in
+# :mod:`.consistency_sql` find the same ones in a database) and ``emit_*``
+# words them, so a finding reads the same wherever its rows were found.
 
 
-def _children(catalog: Catalog, relation: str) -> dict[str, list[str]]:
+def children(catalog: Catalog, relation: str) -> dict[str, list[str]]:
     """Canonical parent key → canonical child keys declared with ``relation``."""
     out: dict[str, list[str]] = defaultdict(list)
     for key, ind in catalog.indicators.items():
@@ -51,30 +66,45 @@ def _children(catalog: Catalog, relation: str) -> dict[str, list[str]]:
     return out
 
 
-def check_partition(context: CheckContext) -> Findings:
+def _partition_sums(
+    context: CheckContext, parent: str, parts: list[str], rows: Rows
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Which parts each of ``rows`` prints, their sum, and the tolerance: half
+    a unit of the whole and of each part printed."""
+    stack = np.vstack([context.dataset.column(k)[rows] for k in parts])
+    present = ~np.isnan(stack)
+    tol = half_units(context, parent, rows)
+    for k, key in enumerate(parts):
+        tol = tol + np.where(present[k], half_units(context, key, rows), 0.0)
+    return present, np.nansum(stack, axis=0), tol
+
+
+def flag_partition(context: CheckContext) -> Flags:
     """Disjoint parts add up to at most the whole."""
-    data, catalog = context.dataset, context.catalog
-    found = []
-    for parent, parts in _children(catalog, "partition").items():
+    data = context.dataset
+    flags: dict[tuple[str, ...], Rows] = {}
+    for parent, parts in children(context.catalog, "partition").items():
         whole = data.column(parent)
         stack = np.vstack([data.column(k) for k in parts])
-        present = ~np.isnan(stack)
-        total = np.nansum(stack, axis=0)
-        rows = np.flatnonzero(present.any(axis=0) & (total > whole))
-        shown = present[:, rows]
-        tol = half_units(context, parent, rows)
-        for k, key in enumerate(parts):
-            tol = tol + np.where(shown[k], half_units(context, key, rows), 0.0)
-        over = total[rows] > whole[rows] + tol + 1e-9
-        rows, shown, tol = rows[over], shown[:, over], tol[over]
+        rows = np.flatnonzero(~np.isnan(stack).all(axis=0) & (np.nansum(stack, axis=0) > whole))
+        _, total, tol = _partition_sums(context, parent, parts, rows)
+        flags[(parent,)] = rows[total > whole[rows] + tol + 1e-9]
+    return flags
+
+
+def emit_partition(context: CheckContext, flags: Flags) -> Findings:
+    found = []
+    for parent, parts in children(context.catalog, "partition").items():
+        rows = flagged(flags, parent)
+        shown, total, tol = _partition_sums(context, parent, parts, rows)
+        whole = context.dataset.column(parent)[rows]
         # Rows that print the same parts share one message template.
         patterns, group = np.unique(shown.T, axis=0, return_inverse=True)
         groups = []
         for g, pattern in enumerate(patterns):
             at = np.flatnonzero(group.ravel() == g)
             keys = [k for k, ok in zip(parts, pattern, strict=True) if ok]
-            sums = (total[rows[at]], whole[rows[at]], tol[at])
-            groups.append((at, _partition(context, parent, keys, rows[at], *sums)))
+            groups.append((at, _partition(context, parent, keys, rows[at], total[at], whole[at], tol[at])))
         found.append(in_row_order(groups))
     return Findings.concat(found)
 
@@ -108,18 +138,32 @@ def _partition(
     )
 
 
-def check_subset(context: CheckContext) -> Findings:
+def _subset_tolerance(context: CheckContext, parent: str, child: str, rows: Rows) -> npt.NDArray[np.float64]:
+    return half_units(context, parent, rows) + half_units(context, child, rows)
+
+
+def flag_subset(context: CheckContext) -> Flags:
     """Each overlapping subset is at most the whole."""
-    data, catalog = context.dataset, context.catalog
-    found = []
-    for parent, subsets in _children(catalog, "subset").items():
+    data = context.dataset
+    flags: dict[tuple[str, ...], Rows] = {}
+    for parent, subsets in children(context.catalog, "subset").items():
         whole = data.column(parent)
         for child in subsets:
             part = data.column(child)
             rows = np.flatnonzero(part > whole)
-            tol = half_units(context, parent, rows) + half_units(context, child, rows)
-            over = part[rows] > whole[rows] + tol + 1e-9
-            rows, tol = rows[over], tol[over]
+            tol = _subset_tolerance(context, parent, child, rows)
+            flags[(parent, child)] = rows[part[rows] > whole[rows] + tol + 1e-9]
+    return flags
+
+
+def emit_subset(context: CheckContext, flags: Flags) -> Findings:
+    data, catalog = context.dataset, context.catalog
+    found = []
+    for parent, subsets in children(catalog, "subset").items():
+        for child in subsets:
+            rows = flagged(flags, parent, child)
+            part, whole = data.column(child)[rows], data.column(parent)[rows]
+            tol = _subset_tolerance(context, parent, child, rows)
             found.append(
                 findings_at(
                     context,
@@ -130,25 +174,33 @@ def check_subset(context: CheckContext) -> Findings:
                     + "{0:n}"
                     + literal(f" exceeds {catalog.label(parent)} ")
                     + "{1:n}, which it is part of (tolerance {2:g})",
-                    args=(part[rows], whole[rows], tol),
+                    args=(part, whole, tol),
                     keys=(parent, child),
-                    expected=whole[rows],
-                    actual=part[rows],
+                    expected=whole,
+                    actual=part,
                     tolerance=tol,
                 )
             )
     return Findings.concat(found)
 
 
-def check_other_unit(context: CheckContext) -> Findings:
+def flag_other_unit(context: CheckContext) -> Flags:
     """A row in another unit cannot be positive while the row it qualifies is zero."""
+    data = context.dataset
+    return {
+        (parent, child): np.flatnonzero((data.column(parent) == 0) & (data.column(child) > 0))
+        for parent, kids in children(context.catalog, "other_unit").items()
+        for child in kids
+    }
+
+
+def emit_other_unit(context: CheckContext, flags: Flags) -> Findings:
     data, catalog = context.dataset, context.catalog
     found = []
-    for parent, children in _children(catalog, "other_unit").items():
-        whole = data.column(parent)
-        for child in children:
-            part = data.column(child)
-            rows = np.flatnonzero((whole == 0) & (part > 0))
+    for parent, kids in children(catalog, "other_unit").items():
+        for child in kids:
+            rows = flagged(flags, parent, child)
+            part = data.column(child)[rows]
             found.append(
                 findings_at(
                     context,
@@ -158,201 +210,47 @@ def check_other_unit(context: CheckContext) -> Findings:
                     message=literal(f"{catalog.label(child)} is ")
                     + "{0:n}"
                     + literal(f" {catalog.get(child).unit} while {catalog.label(parent)} is 0"),
-                    args=(part[rows],),
+                    args=(part,),
                     keys=(parent, child),
                     expected=0.0,
-                    actual=part[rows],
+                    actual=part,
                     tolerance=0.0,
                 )
             )
     return Findings.concat(found)
 
 
-# --- units and bounds ------------------------------------------------------------
-
-
-def _inputs(catalog: Catalog) -> list[str]:
-    """Canonical input indicator keys, each once."""
-    return list(dict.fromkeys(catalog.canonical(k) for k in catalog.indicators))
-
-
-def _each_input(
-    context: CheckContext,
-    rule: str,
-    applies: Callable[[str], bool],
-    bad: Callable[[npt.NDArray[np.float64]], npt.NDArray[np.bool_]],
-    message: Callable[[str], str],
-    expected: Callable[[npt.NDArray[np.float64]], str | npt.NDArray[np.float64]],
-) -> Findings:
-    """One error per printed figure ``bad`` flags, among the inputs ``applies``
-    to; ``message(key)`` is the template (``{0}`` the figure), ``expected(values)``
-    what was expected."""
-    data = context.dataset
-    found = []
-    for key in _inputs(context.catalog):
-        if not applies(key):
-            continue
-        values = data.column(key)
-        with np.errstate(invalid="ignore"):
-            rows = np.flatnonzero(bad(values))
-        found.append(
-            findings_at(
-                context,
-                rows,
-                severity="error",
-                rule=rule,
-                message=message(key),
-                args=(values[rows],),
-                keys=(key,),
-                expected=expected(values[rows]),
-                actual=values[rows],
-                tolerance=0.0,
-            )
-        )
-    return Findings.concat(found)
-
-
-def check_percent_range(context: CheckContext) -> Findings:
-    """Printed percentages lie within 0–100."""
-    catalog = context.catalog
-    return _each_input(
-        context,
-        "percent_range",
-        lambda key: is_percent(catalog.get(key).unit),
-        lambda values: (values < 0) | (values > 100),
-        lambda key: literal(f"{catalog.label(key)} is ") + "{0:n}%, outside 0–100",
-        lambda values: "0–100",
-    )
-
-
-def check_non_negative(context: CheckContext) -> Findings:
-    """No printed figure is negative (rates of change are metrics, not inputs)."""
-    catalog = context.catalog
-    return _each_input(
-        context,
-        "non_negative",
-        lambda key: True,
-        lambda values: values < 0,
-        lambda key: literal(f"{catalog.label(key)} is negative: ") + "{0:n}",
-        lambda values: ">= 0",
-    )
-
-
-def check_whole_counts(context: CheckContext) -> Findings:
-    """Counts (人, 个, 门, 所, 项, 本, 部, 台, 人次) are whole numbers."""
-    catalog = context.catalog
-    return _each_input(
-        context,
-        "whole_counts",
-        lambda key: is_count(catalog, key),
-        lambda values: ~np.isnan(values) & (values != np.round(values)),
-        lambda key: (
-            literal(f"{catalog.label(key)} is ")
-            + "{0:n}"
-            + literal(f" {catalog.get(key).unit}: a count must be a whole number")
-        ),
-        np.round,
-    )
-
-
-def check_metric_bounds(context: CheckContext) -> Findings:
-    """Derived values outside their declared bounds mean inconsistent inputs."""
-    data, catalog = context.dataset, context.catalog
-    found = []
-    for key, metric in catalog.metrics.items():
-        low, high = metric.bounds
-        if low is None and high is None:
-            continue
-        values = data.column(key)
-        out = np.zeros(data.size, dtype=bool)
-        if low is not None:
-            out |= values < low
-        if high is not None:
-            out |= values > high
-        inputs = list(dict.fromkeys(catalog.dependencies.get(key, {}).values()))
-        rows = np.flatnonzero(out)
-        given = ", ".join(literal(catalog.label(k)) + " {" + f"{n + 1}:n" + "}" for n, k in enumerate(inputs))
-        found.append(
-            findings_at(
-                context,
-                rows,
-                severity="warning",
-                rule="metric_bounds",
-                message=literal(f"{catalog.label(key)} = ")
-                + "{0:n}"
-                + literal(f" is outside {_bounds(low, high)} ({readable(catalog, key)} with ")
-                + given
-                + ")",
-                args=(values[rows], *(data.column(k)[rows] for k in inputs)),
-                keys=(key, *inputs),
-                conflict_keys=(key,),
-                expected=_bounds(low, high),
-                actual=values[rows],
-                tolerance=0.0,
-            )
-        )
-    return Findings.concat(found)
-
-
-def _bounds(low: float | None, high: float | None) -> str:
-    return f"{'' if low is None else number_text(low)}–{'' if high is None else number_text(high)}"
-
-
-# --- year over year --------------------------------------------------------------
-
-
-def check_yoy_jump(context: CheckContext) -> Findings:
-    """A printed figure that grew or shrank by more than ``yoy_jump_factor``
-    times since the year before (both years positive).  Derived values follow
-    their inputs, so only inputs are looked at."""
-    data, catalog = context.dataset, context.catalog
-    factor = number_option(context, "yoy_jump_factor", above=1)
-    prev = data.prev_index()
-    has = prev >= 0
-    found = []
-    for key in _inputs(catalog):
-        values = data.column(key)
-        before = np.where(has, values[np.where(has, prev, 0)], np.nan)
-        with np.errstate(all="ignore"):
-            ratio = values / before
-        rows = np.flatnonzero((before > 0) & (values > 0) & ((ratio > factor) | (ratio < 1 / factor)))
-        found.append(
-            findings_at(
-                context,
-                rows,
-                severity="warning",
-                rule="yoy_jump",
-                message=literal(f"{catalog.label(key)} went from ")
-                + "{0:n} to {1:n} (× {2:.3g})"
-                + literal(f", beyond the factor {factor:g} allowed between years"),
-                args=(before[rows], values[rows], ratio[rows]),
-                keys=(key,),
-                expected=before[rows],
-                actual=values[rows],
-                tolerance=factor,
-                also_rows=prev[rows],
-            )
-        )
-    return Findings.concat(found)
-
-
 # --- registration ----------------------------------------------------------------
 
-CHECKS: tuple[tuple[str, Callable[[CheckContext], Findings], dict[str, object]], ...] = (
-    ("relation_partition", check_partition, {}),
-    ("relation_subset", check_subset, {}),
-    ("relation_other_unit", check_other_unit, {}),
-    ("percent_range", check_percent_range, {}),
-    ("non_negative", check_non_negative, {}),
-    ("whole_counts", check_whole_counts, {}),
-    ("metric_bounds", check_metric_bounds, {}),
-    ("yoy_jump", check_yoy_jump, {"yoy_jump_factor": 3.0}),
+CHECKS: tuple[tuple[str, Flag, Emit, dict[str, object]], ...] = (
+    ("relation_partition", flag_partition, emit_partition, {}),
+    ("relation_subset", flag_subset, emit_subset, {}),
+    ("relation_other_unit", flag_other_unit, emit_other_unit, {}),
+    ("percent_range", flag_percent_range, emit_percent_range, {}),
+    ("non_negative", flag_non_negative, emit_non_negative, {}),
+    ("whole_counts", flag_whole_counts, emit_whole_counts, {}),
+    ("metric_bounds", flag_metric_bounds, emit_metric_bounds, {}),
+    ("yoy_jump", flag_yoy_jump, emit_yoy_jump, {"yoy_jump_factor": 3.0}),
 )
 
 
+def _run(flag: Flag, emit: Emit) -> Callable[[CheckContext], Findings]:
+    return lambda context: emit(context, flag(context))
+
+
+def _in_sql(check_id: str, emit: Emit) -> Callable[[SqlCheckContext], SqlForm]:
+    def form(context: SqlCheckContext) -> SqlForm:
+        from .consistency_sql import FORMS  # sqlglot is an optional extra: loaded when SQL is asked for
+
+        return FORMS[check_id](context, emit)
+
+    return form
+
+
 def register_checks(register: Callable[[Check], None]) -> None:
-    for check_id, run, options in CHECKS:
-        register(Check(check_id, (run.__doc__ or check_id).split("\n")[0], run, options))
+    for check_id, flag, emit, options in CHECKS:
+        description = (flag.__doc__ or check_id).split("\n")[0]
+        register(Check(check_id, description, _run(flag, emit), options, sql=_in_sql(check_id, emit)))
 
 
 _FIX = "find which figure is wrong and correct it in the source"
