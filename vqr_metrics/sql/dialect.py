@@ -133,17 +133,22 @@ def _zero(x: exp.Expr) -> exp.Expr:
     return exp.EQ(this=x.copy(), expression=_num(0.0))
 
 
-def _as_double(n: exp.Expr, plain: exp.Expr) -> exp.Expr:
+def _as_double(n: exp.Expr, plain: exp.Expr, sign: exp.Expr | None = None) -> exp.Expr:
     """NUMERIC ``n`` as the double IEEE arithmetic gives: ``plain`` (the double
     operation, exact) where ``n`` is far from the edges, else ±infinity past
-    the largest double, ±0 under the least, the nearest double in between."""
+    the largest double, ±0 under the least, the nearest double in between.
+    ``sign`` (a double ±1) is the sign of a product, quotient or power, whose
+    NUMERIC may have come to an unsigned zero (NUMERIC keeps finitely many
+    digits); without it, ``n`` is a sum, whose zero is exact."""
 
     def build(n: exp.Expr) -> exp.Expr:
-        sign = exp.cast(exp.Sign(this=n.copy()), DOUBLE)
+        signed = sign.copy() if sign is not None else exp.cast(exp.Sign(this=n.copy()), DOUBLE)
+        far = _within(n, 1 / _FAR, _FAR)
+        infinite = _op(exp.Mul, signed, _special("Infinity"))
         return _case(
-            (exp.or_(_zero(n), _within(n, 1 / _FAR, _FAR)), plain),
-            (exp.GT(this=_abs(n), expression=_num(_ROUNDS_TO_MAX)), _op(exp.Mul, sign, _special("Infinity"))),
-            (exp.LT(this=_abs(n), expression=_num(_ROUNDS_TO_ZERO)), _op(exp.Mul, sign, _num(0.0))),
+            (far if sign is not None else exp.or_(_zero(n), far), plain),
+            (exp.GT(this=_abs(n), expression=_num(_ROUNDS_TO_MAX)), infinite),
+            (exp.LT(this=_abs(n), expression=_num(_ROUNDS_TO_ZERO)), _op(exp.Mul, signed.copy(), _num(0.0))),
             default=exp.cast(n.copy(), DOUBLE),
         )
 
@@ -166,7 +171,10 @@ def _arithmetic(kind: type[exp.Expr]) -> Callable[[exp.Expr, exp.Expr], exp.Expr
             moderate = exp.and_(moderate, exp.or_(exp.GTE(this=smaller, expression=_num(_SMALL)), *zero))
         safe = exp.or_(moderate, exp.GTE(this=larger.copy(), expression=_special("Infinity")))
         n = _op(kind, exp.cast(x.copy(), NUMERIC), exp.cast(y.copy(), NUMERIC))
-        return _case((safe, _op(kind, x, y)), default=_as_double(n, _op(kind, x, y)))
+        sign = None
+        if kind in (exp.Mul, exp.Div):
+            sign = _op(exp.Mul, exp.Sign(this=x.copy()), exp.Sign(this=y.copy()))
+        return _case((safe, _op(kind, x, y)), default=_as_double(n, _op(kind, x, y), sign))
 
     return build
 
@@ -175,10 +183,11 @@ def _power(x: exp.Expr, p: float) -> exp.Expr:
     """``x ** p`` as IEEE ``pow`` (and numpy) gives it, for a constant ``p`` ≠ 0."""
     integer = p.is_integer()
     power = exp.Pow(this=x.copy(), expression=_num(p))
+    odd = integer and p % 2 == 1
     ifs: list[tuple[exp.Expr, exp.Expr]] = []
     if p < 0:  # 0 ** -p is infinite, of the zero's sign for an odd p
         infinity = _special("Infinity")
-        if integer and p % 2 == 1:
+        if odd:
             text = exp.cast(x.copy(), exp.DataType.build("TEXT"))
             negative_zero = exp.EQ(this=text, expression=exp.Literal.string("-0"))
             infinity = _case((negative_zero, _special("-Infinity")), default=infinity)
@@ -193,7 +202,8 @@ def _power(x: exp.Expr, p: float) -> exp.Expr:
     safe = exp.or_(_tame(x), _zero(x), _within(x, 1 / reach, reach))
     ifs.append((safe, power))
     n = exp.Pow(this=exp.cast(x.copy(), NUMERIC), expression=exp.cast(_num(p), NUMERIC))
-    return _case(*ifs, default=_as_double(n, power.copy()))
+    sign = exp.Sign(this=x.copy()) if odd else _num(1.0)
+    return _case(*ifs, default=_as_double(n, power.copy(), sign))
 
 
 _GUARDS: dict[type[exp.Expr], Callable[[exp.Expr, exp.Expr], exp.Expr]] = {
