@@ -121,7 +121,7 @@ INPUT = from_attrs(
     InputSpec,
     "[[inputs]]",
     {
-        "path": "the input file, relative to the config",
+        "path": "the input file, relative to the config (required, unless the input is a database)",
         "entity": "the school or region it reports on (overrides what the file says)",
         "year": "the year of single-year (值) columns",
         "level": "the level of the school (overrides the file's 层次)",

@@ -113,21 +113,25 @@ def run(
     figures = inputs.figures if inputs.figures is not None else ()
     inputs = attrs.evolve(inputs, figures=None)  # from here on the dataset holds what the figures said
     dataset, merge_findings = build_dataset(figures, catalog, inputs.attributes)
-    ran: dict[str, str] = {}
-    computed = None
-    if config.backend != "numpy":  # the metrics in a database (docs/sql.md)
-        from .sql.run import compute
+    database = None
+    if config.backend != "numpy":  # metrics and relational checks in a database (docs/sql.md)
+        from .sql.run import InDatabase
 
-        computed = compute(config, catalog, dataset, figures)
-        ran = computed.ran
-    del figures
-    dataset.statements = inputs.statements
-    findings.extend(merge_findings)
-    findings.extend(evaluate_metrics(dataset, catalog, computed.column if computed else None))
+        database = InDatabase(config, catalog)
     try:
-        findings.extend(run_checks(dataset, catalog, config.checks, config.disabled_checks))
+        if database is not None:
+            database.compute_metrics(dataset, figures)
+        del figures
+        dataset.statements = inputs.statements
+        findings.extend(merge_findings)
+        findings.extend(evaluate_metrics(dataset, catalog, database.column if database else None))
+        computed = database.findings(dataset) if database else {}
+        findings.extend(run_checks(dataset, catalog, config.checks, config.disabled_checks, computed))
     except ConfigError as exc:  # a check rejecting the value of its option
         raise ConfigError(f"{config.source}: {exc}") from None
+    finally:
+        if database is not None:
+            database.close()
     mark_suspects(dataset, catalog, findings.build())  # before scoring: suspect values never pass
     prose = statement_counts(compare(inputs.statements, dataset))
     outcome = plan.run(dataset)
@@ -135,7 +139,13 @@ def run(
     values = collect_values(dataset, catalog, outcome.imputations)
     found = findings.build()
     summary = summarize(
-        [spec.path for spec in config.inputs], inputs.cells, inputs.figure_count, values, found, prose, ran
+        [spec.path for spec in config.inputs],
+        inputs.cells,
+        inputs.figure_count,
+        values,
+        found,
+        prose,
+        database.ran if database else None,
     )
     return Result(
         values=values,

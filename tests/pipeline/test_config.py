@@ -40,7 +40,7 @@ def test_paths_are_relative_to_the_config(tmp_path: Path) -> None:
     ("body", "message"),
     [
         ('[[inputs]]\npaht = "x.csv"\n', "unknown key 'paht' in inputs #1 (did you mean: path?)"),
-        ("[[inputs]]\nyear = 2023\n", "inputs #1 needs a 'path'"),
+        ("[[inputs]]\nyear = 2023\n", "inputs #1 needs a path (or a database and a table)"),
         ('[[inputs]]\npath = "x.csv"\nyear = "2023"\n', "inputs #1.year must be a int, not str"),
         ('[[inputs]]\npath = "x.csv"\nlevel = "本科"\n', "level must be one of 高职, 中职"),
         ('[ouput]\nformat = "json"\n', "unknown key 'ouput' in the config (did you mean: output?)"),

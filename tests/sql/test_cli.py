@@ -9,6 +9,9 @@ import duckdb
 import pytest
 
 from vqr_metrics.cli import main
+from vqr_metrics.config import load_config
+from vqr_metrics.pipeline import run
+from vqr_metrics.sql.scores import entities_table
 
 from .test_views import CONFIG, _seeds
 
@@ -18,10 +21,14 @@ def test_sql_writes_views_that_run(tmp_path: Path) -> None:
     assert main(["sql", str(CONFIG), "--output", str(out), "-q"]) == 0
     text = out.read_text(encoding="utf-8")
     assert text.startswith("-- vqr-metrics views (duckdb)")
+    # the figures' and metrics' views as views (the findings and scorecards over nested views
+    # bind slowly in DuckDB: --materialize, run below, is how they run there)
+    findings = text.rindex("\n-- ", 0, text.index('CREATE OR REPLACE VIEW "vqr_kept"'))
+    assert 'CREATE OR REPLACE VIEW "vqr_findings"' in text and 'VIEW "vqr_score_1"' in text
     _, figures, dataset = _seeds()
     con = duckdb.connect()
     con.register("vqr_figures", figures)
-    con.execute(text)
+    con.execute(text[:findings])
     i = dataset.index()[("内蒙古自治区", 2023)]
     [(got,)] = con.sql(
         """SELECT "graduate_placement_rate" FROM vqr_metrics WHERE entity = '内蒙古自治区' AND year = 2023"""
@@ -54,3 +61,26 @@ def test_a_config_that_fails_to_load_is_one_line(tmp_path: Path, capsys: pytest.
     assert main(["sql", str(bad)]) == 2
     err = capsys.readouterr().err
     assert "bad.toml" in err and err.count("\n") == 1
+
+
+def test_materialized_sql_runs_the_findings_and_scorecards(tmp_path: Path) -> None:
+    out = tmp_path / "run.sql"
+    assert main(["sql", str(CONFIG), "--materialize", "--output", str(out), "-q"]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "Runs in the engine" in text and "CREATE TEMPORARY TABLE" in text
+    _, figures, _ = _seeds()
+    result = run(CONFIG)
+    con = duckdb.connect()
+    con.register("vqr_figures", figures)
+    assert result.dataset is not None
+    con.register("vqr_entities", entities_table(result.dataset.attributes))
+    con.execute(text)
+    found = set(con.sql("SELECT rule, entity, year FROM vqr_findings").fetchall())
+    wanted = {"relation_partition", "relation_subset", "yoy_jump"}
+    engine = {
+        (f["rule"], f["entity"], f["year"])
+        for f in result.findings.to_arrow().to_pylist()
+        if f["rule"] in wanted
+    }
+    assert engine and engine <= found
+    assert load_config(CONFIG).scorecards and con.sql('SELECT count(*) FROM "vqr_score_1"').fetchall() != [(0,)]

@@ -34,8 +34,8 @@ class DuckDBBackend:
 
     dialect = "duckdb"
 
-    def __init__(self) -> None:
-        self.connection = duckdb.connect()
+    def __init__(self, connection: duckdb.DuckDBPyConnection | None = None) -> None:
+        self.connection = connection or duckdb.connect()
 
     def load(self, name: str, table: pa.Table) -> None:
         self.connection.register(name, table)

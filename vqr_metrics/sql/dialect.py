@@ -44,6 +44,11 @@ _BIG, _SMALL = 1e150, 1e-150
 _FAR = 1e300
 
 
+def to_sql(expression: exp.Expr, dialect: str) -> str:
+    """``expression`` as SQL text of ``dialect``: every query a backend runs goes through here."""
+    return for_dialect(expression, dialect).sql(dialect)
+
+
 def for_dialect(expression: exp.Expr, dialect: str) -> exp.Expr:
     """``expression`` as ``dialect`` needs it: a rewritten copy for PostgreSQL, else itself."""
     if dialect != "postgres":

@@ -8,8 +8,8 @@ with the metrics a zero denominator left null (the engine's
 key, long, for the checks of single figures; ``vqr_decimals`` the decimal
 places each figure was printed with, the coarsest of its sources, for the
 tolerances; ``vqr_values`` every indicator and metric, one row per
-entity-year.  :func:`relational_findings` runs the forms on a DuckDB
-connection and words the rows they flag as the checks do.
+entity-year.  :func:`relational_findings` runs the forms in a backend
+(:mod:`.backend`) and words the rows they flag as the checks do.
 """
 
 from __future__ import annotations
@@ -32,7 +32,9 @@ from ..config import Config
 from ..dataset import Dataset
 from ..findings import Findings
 from ..model import CheckContext, Severity
+from .backend import Backend
 from .compile import DOUBLE, Frame, compile_formula, identifier, number, with_previous
+from .dialect import to_sql
 from .views import INPUT, METRICS, WIDE, View, _decimals
 
 KEPT = "vqr_kept"
@@ -382,28 +384,25 @@ def options_of(catalog: Catalog, config: Config) -> dict[str, dict[str, Any]]:
 
 
 def relational_findings(
-    con: Any, catalog: Catalog, dataset: Dataset, config: Config
-) -> tuple[Findings, frozenset[str]]:
-    """The findings of every check with an SQL form, found by DuckDB on
-    ``con`` (where :func:`finding_views` are created) and worded by the
-    checks themselves: the table :func:`vqr_metrics.checking.run_checks`
-    gives for those checks, and their ids (the engine runs the others)."""
+    backend: Backend, catalog: Catalog, dataset: Dataset, config: Config
+) -> dict[str, Findings]:
+    """The findings of every check with an SQL form, by check id: the rows
+    found by ``backend`` (where the views of :func:`vqr_metrics.sql.views.views`
+    exist), worded by the checks themselves — what
+    :func:`vqr_metrics.checking.run_checks` gives for them; the engine runs the others."""
     options = options_of(catalog, config)
     # the frames once, as tables, rather than in every part of every query
-    made = {view.name: f"{view.name}_{id(con):x}" for view in _frames(catalog)}
+    made = {view.name: f"{view.name}_run" for view in _frames(catalog)}
     for view in _frames(catalog):
-        con.execute(_create_temp(made[view.name], view.query).sql("duckdb"))
-    try:
-        sources = Sources(kept=made[KEPT], decimals=made[DECIMALS], values=made[VALUES])
-        forms = _forms(catalog, options, sources)
-        found = []
-        for check_id, form in forms.items():
-            context = CheckContext(dataset=dataset, catalog=catalog, options=options[check_id])
-            found.append(form.emit(context, _flags(con, form.queries, dataset)))
-    finally:
-        for table in made.values():
-            con.execute(exp.Drop(tables=[_table(table)], kind="TABLE", exists=True).sql("duckdb"))
-    return Findings.concat(found), frozenset(forms)
+        gone = exp.Drop(tables=[_table(made[view.name])], kind="TABLE", exists=True)
+        backend.execute(to_sql(gone, backend.dialect))
+        backend.execute(to_sql(_create_temp(made[view.name], view.query), backend.dialect))
+    sources = Sources(kept=made[KEPT], decimals=made[DECIMALS], values=made[VALUES])
+    found = {}
+    for check_id, form in _forms(catalog, options, sources).items():
+        context = CheckContext(dataset=dataset, catalog=catalog, options=options[check_id])
+        found[check_id] = form.emit(context, _flags(backend, form.queries, dataset))
+    return found
 
 
 def _create_temp(name: str, query: exp.Select) -> exp.Create:
@@ -412,12 +411,12 @@ def _create_temp(name: str, query: exp.Select) -> exp.Create:
 
 
 def _flags(
-    con: Any, queries: Sequence[exp.Select], dataset: Dataset
+    backend: Backend, queries: Sequence[exp.Select], dataset: Dataset
 ) -> dict[tuple[str, ...], npt.NDArray[np.intp]]:
     """The dataset rows each group's queries flag, ascending."""
     if not queries:
         return {}
-    table = con.sql(_union(queries).sql("duckdb")).to_arrow_table()
+    table = backend.fetch(to_sql(_union(queries), backend.dialect))
     rows = _dataset_rows(dataset, table["entity"], table["year"])
     subjects = pc.dictionary_encode(table["subject"]).combine_chunks()
     codes = subjects.indices.to_numpy(zero_copy_only=False)
