@@ -78,7 +78,9 @@ def test_a_top_level_names_its_keys_bare() -> None:
 
 def test_sections_derived_from_attrs_classes_take_their_types_and_defaults() -> None:
     path, year, level = (config.INPUT[k] for k in ("path", "year", "level"))
-    assert path.required and path.kind is str
+    # a field without a default is required, unless overridden: a database input has no path
+    assert not path.required and path.kind is str
+    assert config.OUTPUT["path"].required is False and config.OUTPUT["format"].default is None
     assert (year.kind, year.required, year.default) == (int, False, None)
     assert level.choices == config.LEVELS
     assert config.OUTPUT.defaults() == {
