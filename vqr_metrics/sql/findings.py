@@ -35,7 +35,7 @@ from ..model import CheckContext, Severity
 from .backend import Backend
 from .compile import DOUBLE, Frame, compile_formula, identifier, number, with_previous
 from .dialect import to_sql
-from .views import INPUT, METRICS, WIDE, View, _decimals
+from .views import INPUT, METRICS, WIDE, View, decimals, kept_first
 
 KEPT = "vqr_kept"
 DECIMALS = "vqr_decimals"
@@ -211,19 +211,7 @@ def _table(name: str, alias: str | None = None) -> exp.Table:
 def _kept() -> View:
     """The figure kept per entity, year and key, long: the one ``vqr_wide``
     keeps (the canonical row's, then the most precise, then the first read)."""
-    order = exp.Order(
-        expressions=[
-            exp.Ordered(
-                this=exp.Paren(this=exp.NEQ(this=identifier("printed_key"), expression=identifier("key")))
-            ),
-            exp.Ordered(this=_decimals(), desc=True),
-            exp.Ordered(this=identifier("file")),
-            exp.Ordered(this=identifier("line")),
-        ]
-    )
-    pick = exp.Window(
-        this=exp.RowNumber(), partition_by=[identifier(c) for c in ("entity", "year", "key")], order=order
-    )
+    pick = kept_first()
     ranked = exp.select(
         *(identifier(c) for c in ("entity", "year", "key", "value")), exp.alias_(pick, "pick", quoted=True)
     ).from_(_table(INPUT))
@@ -244,9 +232,7 @@ def _decimals_view(catalog: Catalog) -> View:
         exp.alias_(
             exp.Min(
                 this=exp.Case(
-                    ifs=[
-                        exp.If(this=exp.EQ(this=identifier("key"), expression=_literal(k)), true=_decimals())
-                    ]
+                    ifs=[exp.If(this=exp.EQ(this=identifier("key"), expression=_literal(k)), true=decimals())]
                 )
             ),
             k,

@@ -133,7 +133,7 @@ def _input(catalog: Catalog) -> View:
     return View(INPUT, "the input figures, long: one row per figure, under its canonical key", query)
 
 
-def _decimals() -> exp.Expression:
+def decimals() -> exp.Expression:
     """Decimal places as printed: of ``raw``, else of the value's plain spelling
     (where ``raw`` is null), whose trailing zeros were never printed."""
 
@@ -153,24 +153,31 @@ def _decimals() -> exp.Expression:
     )
 
 
-def _wide(catalog: Catalog) -> View:
-    """One row per entity-year, one column per indicator.  Of figures printed
-    more than once the kept one is, as in the engine, from the canonical row
-    rather than a twin, then the most precisely printed, then — where the
-    engine takes the first read — the first by file and line."""
+def kept_first() -> exp.Window:
+    """``ROW_NUMBER()`` of each figure among those of its entity, year and
+    key, 1 for the one the engine keeps: the canonical row's rather than a
+    twin's, then the most precisely printed, then the first by file and line."""
     order = exp.Order(
         expressions=[
             exp.Ordered(
                 this=exp.Paren(this=exp.NEQ(this=identifier("printed_key"), expression=identifier("key")))
             ),
-            exp.Ordered(this=_decimals(), desc=True),
+            exp.Ordered(this=decimals(), desc=True),
             exp.Ordered(this=identifier("file")),
             exp.Ordered(this=identifier("line")),
         ]
     )
-    pick = exp.Window(
+    return exp.Window(
         this=exp.RowNumber(), partition_by=[identifier(c) for c in ("entity", "year", "key")], order=order
     )
+
+
+def _wide(catalog: Catalog) -> View:
+    """One row per entity-year, one column per indicator.  Of figures printed
+    more than once the kept one is, as in the engine, from the canonical row
+    rather than a twin, then the most precisely printed, then — where the
+    engine takes the first read — the first by file and line."""
+    pick = kept_first()
     ranked = exp.select(exp.Star(), exp.alias_(pick, "pick", quoted=True)).from_(_table(INPUT))
     keys = [key for key in catalog.indicators if catalog.canonical(key) == key]
     columns = [
