@@ -83,4 +83,5 @@ def test_materialized_sql_runs_the_findings_and_scorecards(tmp_path: Path) -> No
         if f["rule"] in wanted
     }
     assert engine and engine <= found
-    assert load_config(CONFIG).scorecards and con.sql('SELECT count(*) FROM "vqr_score_1"').fetchall() != [(0,)]
+    assert load_config(CONFIG).scorecards
+    assert con.sql('SELECT count(*) FROM "vqr_score_1"').fetchall() != [(0,)]
