@@ -137,7 +137,12 @@ def metrics(spark: SparkSession) -> dict[str, Rows]:
     for statement in _statements(render(catalog, "spark")):
         spark.sql(statement)
         created = sqlglot.parse_one(statement, read="spark")
-        names.append(created.this.name)
+        name = created.this.name
+        names.append(name)
+        if name == WIDE or name.startswith(f"{METRICS}_"):
+            # each level reads the one before twice: its rows, checkpointed, keep the plans of
+            # the levels above small (Spark binds nested views whole; the heap ran out without)
+            spark.table(f"`{name}`").localCheckpoint().createOrReplaceTempView(name)
     # the per-table views read vqr_metrics: computed once, not once a view (a result cache, same rows)
     spark.catalog.cacheTable(METRICS)
     return {name: _by_row(_rows(spark, name)) for name in names if name == METRICS or name.startswith(TABLE)}
