@@ -14,12 +14,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from vqr_metrics_plugins.tables.appendix.satisfaction import ROWS as SATISFACTION_ROWS
 
-from tests.support.properties import catalog, covers, dataset_of, relation_parents, run_check
+from tests.support.properties import check_catalog, covers, dataset_of, relation_parents, run_check
 from vqr_metrics.checks import COUNT_UNITS
 from vqr_metrics.errors import ConfigError
 from vqr_metrics.model import Finding
 
-CAT = catalog()
+CAT = check_catalog()
 SETTINGS = settings(max_examples=40, deadline=None)
 ROW = ("甲校", 2023)
 COUNT = st.integers(0, 10**6)

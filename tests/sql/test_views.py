@@ -27,6 +27,11 @@ from vqr_metrics.sql.views import DIALECTS, METRICS, SOURCE, TABLE, render, view
 from vqr_metrics.testing import make_catalog
 
 CONFIG = Path(__file__).parents[2] / "configs" / "example.toml"
+# Every dialect's text parses back; PostgreSQL's and Spark's (slow to parse: half a minute for
+# PostgreSQL's IEEE guards) in the runs that execute them on a real engine.
+PARSED = [
+    pytest.param(d, marks=[getattr(pytest.mark, d)] if d in ("postgres", "spark") else []) for d in DIALECTS
+]
 
 
 @cache
@@ -43,7 +48,7 @@ def _seeds() -> tuple[Catalog, pa.Table, Dataset]:
 def _run(catalog: Catalog, figures: pa.Table) -> dict[tuple[str, int], dict[str, float | None]]:
     con = duckdb.connect()
     con.register(SOURCE, figures)
-    con.execute(render(catalog, "duckdb"))
+    con.execute(render(catalog, "duckdb", materialize=True))  # the plain views run in test_cli
     table = con.sql(f'SELECT * FROM "{METRICS}"').to_arrow_table()
     return {(row.pop("entity"), row.pop("year")): row for row in table.to_pylist()}
 
@@ -106,7 +111,7 @@ def test_twins_editions_and_previous_years_follow_the_engine() -> None:
     assert not {("sql_old", 2023), ("sql_new", 2022)} & seen
 
 
-@pytest.mark.parametrize("dialect", DIALECTS)
+@pytest.mark.parametrize("dialect", PARSED)
 def test_every_dialect_parses_back(dialect: str) -> None:
     catalog, _, _ = _seeds()
     for view in views(catalog):
