@@ -1,7 +1,8 @@
 """Fuzzing at volume (``pytest -m fuzz``, run by ``.ci/run`` with ``--hypothesis-seed=0``).
 
 Each target takes FUZZ_EXAMPLES (10,000) generated inputs: the config loader,
-the formula parser and evaluator, the report-text reader on the seed reports
+the formula parser and evaluator, formulas compiled to SQL against DuckDB
+(2,000: each runs a query), the report-text reader on the seed reports
 mutated by bytes, lines and cells, and the CSV and XLSX readers.  Whatever the
 input, the only exception allowed is the project's own (:class:`VqrError`,
 which the command line turns into one line and exit 2), and a reader keeps
@@ -29,6 +30,7 @@ from vqr_metrics_plugins.readers.csv_reader import read_csv
 from vqr_metrics_plugins.readers.report.reader import read_report
 from vqr_metrics_plugins.readers.xlsx_reader import read_xlsx
 
+from tests.sql.test_compile import columns, formulas, formulas_alike
 from vqr_metrics import formula
 from vqr_metrics.config import FIRST_YEAR, LAST_YEAR, load_config
 from vqr_metrics.errors import VqrError
@@ -245,6 +247,13 @@ def test_formula_parser(text: str, column: list[float]) -> None:
     prev = np.array([-1, 0, 1, -1], dtype=np.intp)
     out = formula.evaluate(parsed, lambda name: values, 4, prev).values
     assert not np.isinf(out).any()  # inf never leaves the engine
+
+
+# a query and a DuckDB connection per example (60 ms): 2,000 of them rather than FUZZ_EXAMPLES
+@settings(VOLUME, max_examples=min(FUZZ_EXAMPLES, 2000))
+@given(formulas, columns, columns, columns)
+def test_formulas_in_duckdb(text: str, a: list[float], b: list[float], c: list[float]) -> None:
+    formulas_alike(text, a, b, c)
 
 
 # -- the report-text reader on mutated seed reports ----------------------------------------------
