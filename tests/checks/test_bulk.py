@@ -11,13 +11,13 @@ import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.support.properties import catalog, dataset_of, run_check
+from tests.support.properties import check_catalog, dataset_of, run_check
 from vqr_metrics.checks import findings_at, literal
 from vqr_metrics.findings import Findings, render
 from vqr_metrics.model import CheckContext, Finding
 from vqr_metrics.testing import ConfigBuilder
 
-CAT = catalog()
+CAT = check_catalog()
 INPUTS = sorted(dict.fromkeys(CAT.canonical(k) for k in CAT.indicators))
 # Checks whose verdict on a row depends on that row alone (yoy_jump compares two).
 ROW_WISE = sorted(c for c in CAT.checks if c != "yoy_jump")

@@ -92,12 +92,12 @@ def test_perturbations_keep_weights_on_the_simplex() -> None:
     assert ratio.max() / ratio.min() <= 1.2 / 0.8 + 1e-12
 
 
-def test_shipped_sensitivity_config_is_deterministic() -> None:
+def test_shipped_sensitivity_config_draws_from_its_seed() -> None:
+    """The shipped config's seed and draws; that its draws are the same every
+    run, the golden output of sensitivity.toml (tests/pipeline) shows."""
     config = load_config(ROOT / "configs" / "sensitivity.toml")
     config = attrs.evolve(config, plugins=attrs.evolve(config.plugins, entry_points=False))
     first = run_config(config).to_records()["scorecards"]
-    second = run_config(config).to_records()["scorecards"]
-    assert first == second
     sensitivity = first[0]["sensitivity"]
     assert sensitivity["seed"] == 20231231 and sensitivity["draws"] == 500
     assert {(r["entity"], r["year"]) for r in sensitivity["results"]} == {
