@@ -236,7 +236,8 @@ class InputSpec:
     A database input has ``database`` (its URL, password and all) and
     ``table``; its ``path`` is the URL without the password and ``#table``,
     which is what findings cite.  ``table`` with a file path names a table in
-    a database file (DuckDB)."""
+    a database file (DuckDB).  ``scan``: the run's backend, which a reader
+    may let scan its file (CSV and Parquet under ``"duckdb"``)."""
 
     path: str
     entity: str | None = None
@@ -248,6 +249,7 @@ class InputSpec:
     options: Mapping[str, Any] = attrs.field(factory=dict)
     table: str | None = None
     database: str | None = None
+    scan: str = "numpy"
 
 
 @attrs.frozen
@@ -258,13 +260,15 @@ class ReadOutput:
     layout (:class:`Figure` objects are converted to it); ``findings`` a
     :class:`vqr_metrics.findings.Findings` table (objects are converted too);
     ``statements`` what the input's prose says, a table in the
-    :data:`vqr_metrics.statements.STATEMENTS` layout (readers of prose only)."""
+    :data:`vqr_metrics.statements.STATEMENTS` layout (readers of prose only);
+    ``scan``: the backend that scanned the file, or why it did not (``"GBK"``)."""
 
     figures: pa.Table = attrs.field(default=(), converter=_figures)
     findings: Findings = attrs.field(default=(), converter=_findings)  # type: ignore[assignment]
     cells: int = 0
     entities: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict)
     statements: pa.Table = attrs.field(default=(), converter=_statements)
+    scan: str = ""
 
 
 @attrs.frozen

@@ -38,10 +38,14 @@ class Inputs:
     findings: Findings
     cells: int
     figure_count: int
+    # Which inputs the run's backend scanned and which the readers parsed, and why (summary.ran).
+    read_by: str = ""
 
 
-def read_inputs(specs: Sequence[InputSpec], catalog: Catalog) -> Inputs:
-    """Read every input, in order, with a progress bar on a terminal."""
+def read_inputs(specs: Sequence[InputSpec], catalog: Catalog, scan: str = "numpy") -> Inputs:
+    """Read every input, in order, with a progress bar on a terminal; ``scan``
+    is the run's backend, which a reader may let scan its file."""
+    specs = [attrs.evolve(spec, scan=scan) for spec in specs]
     outputs = [read_input(spec, catalog) for spec in steps(specs, "inputs read", "file")]
     findings = FindingBuilder()
     for out in outputs:
@@ -53,7 +57,20 @@ def read_inputs(specs: Sequence[InputSpec], catalog: Catalog) -> Inputs:
         findings=findings.build(),
         cells=sum(out.cells for out in outputs),
         figure_count=sum(out.figures.num_rows for out in outputs),
+        read_by=_read_by(specs, outputs),
     )
+
+
+def _read_by(specs: Sequence[InputSpec], outputs: Sequence[ReadOutput]) -> str:
+    """``duckdb: a.csv, b.parquet; readers: c.csv (GBK), d.txt``."""
+    scanned = [s.path for s, out in zip(specs, outputs, strict=True) if out.scan == s.scan]
+    parsed = [
+        f"{s.path} ({out.scan})" if out.scan else s.path
+        for s, out in zip(specs, outputs, strict=True)
+        if out.scan != s.scan
+    ]
+    parts = [f"{specs[0].scan}: {', '.join(scanned)}"] if scanned else []
+    return "; ".join(parts + ([f"readers: {', '.join(parsed)}"] if parsed else []))
 
 
 def reader_for(spec: InputSpec, catalog: Catalog) -> Reader:

@@ -4,7 +4,9 @@ Columns of any type are read as the text a cell would print (a null or NaN is a
 blank, reported as not reported), so a frame's cells go through the same fast
 path and the same per-cell findings as a CSV file's.  A Parquet file written by
 ``--format parquet`` reads back: its ``value`` records that were read, not
-derived, are the figures.
+derived, are the figures.  Under ``[engine] backend = "duckdb"`` DuckDB scans a
+Parquet file (:mod:`.duckdb_scan`), pyarrow where it fails; the columns go the
+same way.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import attrs
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -22,6 +25,7 @@ from vqr_metrics.errors import InputError
 from vqr_metrics.model import InputSpec, Reader, ReadOutput
 
 from .conventions import note_skipped, warn_if_nothing_read
+from .duckdb_scan import SCANNER, scan_parquet, wanted
 from .tabular_fast import read_wide
 
 
@@ -81,13 +85,17 @@ def _read_back(table: pa.Table, spec: InputSpec, collect: Collector) -> pa.Table
 
 
 def read_parquet(spec: InputSpec, catalog: Catalog) -> ReadOutput:
+    """Scanned by DuckDB under its backend, else (or where DuckDB fails) by pyarrow."""
     import pyarrow.parquet as pq
 
+    scanned = scan_parquet(spec.path) if wanted(spec) else ""
+    if isinstance(scanned, pa.Table):
+        return attrs.evolve(read_table(scanned, spec, catalog), scan=SCANNER)
     try:
         table = pq.read_table(spec.path)
     except (OSError, pa.ArrowException) as exc:
         raise InputError(f"input {spec.path}: not a readable Parquet file: {exc}") from None
-    return read_table(table, spec, catalog)
+    return attrs.evolve(read_table(table, spec, catalog), scan=scanned)
 
 
 def read_frame(spec: InputSpec, catalog: Catalog) -> ReadOutput:

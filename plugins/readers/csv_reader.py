@@ -14,8 +14,11 @@ They are not figures but attributes of the school, which the compliance
 rules read; all rows of one school must agree; ``level``/``type`` on the
 input override them.
 
-Arrow parses the file and the figures are read column-wise; only the odd
-cell takes the per-cell path (see :mod:`.tabular_fast`).
+Arrow parses the file — DuckDB scans it under ``[engine] backend = "duckdb"``
+(:mod:`.duckdb_scan`), Arrow where DuckDB cannot (GBK, a file it fails on) —
+and the figures are read column-wise; only the odd cell takes the per-cell
+path (see :mod:`.tabular_fast`).  Ragged rows and line breaks in quoted cells
+are read by the csv module.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import csv
 import io
 from collections.abc import Callable
 
+import attrs
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pa_csv
@@ -37,6 +41,7 @@ from vqr_metrics.textio import read_text
 from ..writers.excel_cells import unguard, unguard_column
 from .conventions import require_content, warn_if_nothing_read
 from .csv_header import find_header, note_titles, sniff_table
+from .duckdb_scan import SCANNER, csv_encoding, scan_csv, wanted
 from .tabular import read_rows
 from .tabular_fast import read_wide
 
@@ -51,11 +56,18 @@ def read_csv(spec: InputSpec, catalog: Catalog) -> ReadOutput:
     found = find_header(spec.path, lines, spec.entity is not None)
     note_titles(collect, spec.path, lines, found)
     delimiter, skip = found.delimiter, found.line - 1
-    text = "\n".join(lines[skip:]) if skip else text  # from the header on; line numbers count from skip
+    body = lines[skip:]  # from the header on; line numbers count from skip
+    text = "\n".join(body) if skip else text
     del lines
-    if _read_fast(spec.path, text, delimiter, collect, skip):
+    filled = [n for n, line in enumerate(body, 1) if line.rstrip("\r")]
+    header = _split(body[filled[0] - 1], delimiter) if filled else []
+    del body
+    table, scan = _scanned(spec, text, cut is not None, delimiter, skip, header, len(filled))
+    if table is None and header:
+        table = _parse(text, delimiter, len(header), len(filled))
+    if table is not None and _read_fast(spec.path, table, filled, collect, skip):
         warn_if_nothing_read(collect, "no rows under a header")
-        return collect.output()
+        return attrs.evolve(collect.output(), scan=scan)
     try:
         # a cell our outputs made Excel-safe ('=…) reads as it was
         rows = [
@@ -66,22 +78,42 @@ def read_csv(spec: InputSpec, catalog: Catalog) -> ReadOutput:
         raise InputError(f"input {spec.path}: not valid CSV: {exc}") from None
     numbered = [(n, row) for n, row in enumerate(rows, skip + 1) if any(c.strip() for c in row)]
     if numbered:
-        (header_line, header), body = numbered[0], numbered[1:]
-        read_rows(spec.path, header_line, header, body, collect)
+        (header_line, first), body_rows = numbered[0], numbered[1:]
+        read_rows(spec.path, header_line, first, body_rows, collect)
     warn_if_nothing_read(collect, "no rows under a header" if numbered else "no filled cells")
-    return collect.output()
+    return attrs.evolve(collect.output(), scan=scan)
 
 
-def _read_fast(path: str, text: str, delimiter: str, collect: Collector, skip: int) -> bool:
-    """Parse with Arrow and read column-wise (:mod:`.tabular_fast`); False
-    (nothing read) for a file Arrow cannot map line for line — ragged rows,
-    line breaks inside quoted cells — which the csv module then reads.
-    ``text`` starts at line ``skip + 1`` of the file."""
-    lines = text.split("\n")
-    filled = [n for n, line in enumerate(lines, 1) if line.rstrip("\r")]
-    width = _width(lines, filled, delimiter) if filled else 0
-    if not width:
-        return False
+def _scanned(
+    spec: InputSpec, text: str, cut: bool, delimiter: str, skip: int, header: list[str], rows: int
+) -> tuple[pa.Table | None, str]:
+    """DuckDB's scan of the file from its header on (``text``, line ``skip +
+    1`` on), one row a filled line, and ``"duckdb"``; or None and why DuckDB
+    did not scan it (the reader then parses it itself); None and "" for a
+    run whose backend scans no file."""
+    if not wanted(spec):
+        return None, ""
+    if cut:  # DuckDB refuses the broken character
+        return None, "cut off at the end"
+    if not header:
+        return None, "no header DuckDB can split"
+    encoding, why = csv_encoding(spec.path, spec.encoding, text)
+    if encoding is None:
+        return None, why
+    table = scan_csv(spec.path, encoding=encoding, delimiter=delimiter, skip=skip, width=len(header))
+    if isinstance(table, str):
+        return None, table
+    if table.num_rows != rows:  # DuckDB reads a line break inside quotes as part of the cell
+        return None, "rows across lines"
+    if [c[0].as_py() for c in table.columns] != header:  # (a BOM, a line the skip counted differently)
+        return None, "its header read otherwise"
+    return table, SCANNER
+
+
+def _parse(text: str, delimiter: str, width: int, rows: int) -> pa.Table | None:
+    """Arrow's parse of ``text`` as ``width`` text columns, one row a filled
+    line; None for a file it cannot map line for line — ragged rows, line
+    breaks inside quoted cells — which the csv module then reads."""
     try:
         table = pa_csv.read_csv(
             pa.py_buffer(text.encode("utf-8")),
@@ -94,9 +126,15 @@ def _read_fast(path: str, text: str, delimiter: str, collect: Collector, skip: i
             ),
         )
     except (pa.ArrowInvalid, ValueError):
-        return False
-    if table.num_rows != len(filled) or any(t != pa.string() for t in table.schema.types):
-        return False
+        return None
+    if table.num_rows != rows or any(t != pa.string() for t in table.schema.types):
+        return None
+    return table
+
+
+def _read_fast(path: str, table: pa.Table, filled: list[int], collect: Collector, skip: int) -> bool:
+    """Read the text columns of ``table`` (row ``i`` is line ``filled[i] +
+    skip``) column-wise (:mod:`.tabular_fast`); False when no row has a cell."""
     table = pa.table([unguard_column(c) for c in table.columns], names=table.column_names)
     at = 0  # the header is the first line with a filled cell (``,,,`` above it is not one)
     while at < table.num_rows and not any(str(c).strip() for c in table.slice(at, 1).to_pylist()[0].values()):
@@ -112,12 +150,12 @@ def _read_fast(path: str, text: str, delimiter: str, collect: Collector, skip: i
     return True
 
 
-def _width(lines: list[str], filled: list[int], delimiter: str) -> int:
-    """Cells in the header line (0 when the csv module cannot split it)."""
+def _split(line: str, delimiter: str) -> list[str]:
+    """The header line's cells ([] when the csv module cannot split it)."""
     try:
-        return len(next(csv.reader([lines[filled[0] - 1]], delimiter=delimiter)))
+        return next(csv.reader([line], delimiter=delimiter))
     except csv.Error:
-        return 0
+        return []
 
 
 def register_readers(register: Callable[[Reader], None]) -> None:
