@@ -82,12 +82,11 @@ def _query(sql: str, params: dict[str, object]) -> pa.Table | str:
 
 def _reason(message: str) -> str:
     """DuckDB's error in a few words: ``line 6: Value with unterminated quote found.``"""
-    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    # the line DuckDB was on (its text may run over several), the error, then its advice
+    lines = message.split("\nPossible fixes:", 1)[0].strip().splitlines()
     first = lines[0].split(": ", 1)[-1]
-    if first.startswith("CSV Error on Line: "):
-        after = [n for n, line in enumerate(lines) if line.startswith("Original Line")]
-        detail = lines[after[0] + 1] if after and after[0] + 1 < len(lines) else ""
-        return f"line {first.removeprefix('CSV Error on Line: ')}: {detail}".rstrip(": ")
+    if first.startswith("CSV Error on Line: ") and len(lines) > 2:
+        return f"line {first.removeprefix('CSV Error on Line: ')}: {lines[-1].strip()}"
     return first
 
 
