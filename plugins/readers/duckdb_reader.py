@@ -2,7 +2,8 @@
 
 The table is read by DuckDB straight into Arrow and its cells then go the way
 a frame's do (:func:`.arrow_reader.read_table`): figures, per-cell findings,
-row ``i`` cited as line ``i + 1``.  DuckDB comes with the ``sql`` extra.
+row ``i`` cited as line ``i + 1``.  DuckDB comes with the ``sql`` extra.  (CSV
+and Parquet files DuckDB scans for their readers: :mod:`.duckdb_scan`.)
 """
 
 from __future__ import annotations
