@@ -9,6 +9,8 @@ scorecard, long CSV out), each in its own process under ``national.py``'s
 wrapper (seconds, peak RSS).  They must write the same values: the outputs are
 compared line by line, the summary's ``ran`` lines aside.  The backend that is
 faster here is the one that should be the default (docs/sql.md says which it is).
+The input's reading alone is timed too, in this process: parsed by pyarrow (as
+under numpy) and scanned by DuckDB (as under duckdb), to the same figures.
 """
 
 from __future__ import annotations
@@ -17,9 +19,15 @@ import argparse
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 
+import attrs
 from tabulate import tabulate
+
+from vqr_metrics.config import load_config
+from vqr_metrics.pipeline import prepare
+from vqr_metrics.reading import read_input
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate
@@ -44,6 +52,19 @@ def same_output(a: Path, b: Path) -> str:
         return f"identical ({len(left):,} lines)"
     differ = sum(x != y for x, y in zip(left, right, strict=False)) + abs(len(left) - len(right))
     return f"DIFFER in {differ:,} of {max(len(left), len(right)):,} lines"
+
+
+def read_seconds(config: Path) -> list[list[str]]:
+    """The config's input read alone under each backend: what read it, seconds, figures."""
+    loaded = load_config(config)
+    catalog = prepare(loaded)
+    rows = []
+    for backend in BACKENDS:
+        start = time.perf_counter()
+        out = read_input(attrs.evolve(loaded.inputs[0], scan=backend), catalog)
+        seconds = time.perf_counter() - start
+        rows.append([backend, out.scan or "pyarrow", f"{seconds:.2f}", f"{out.figures.num_rows:,}"])
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -72,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
             row.append(f"{float(row[2]) / base:.2f}×")
         print(tabulate(table, headers=["backend", "status", "seconds", "peak MiB", "÷ numpy"]))
         print("outputs:", same_output(outputs["numpy"], outputs["duckdb"]))
+        reads = read_seconds(work / "numpy.toml")
+        print(tabulate(reads, headers=["input read under", "parsed by", "seconds", "figures"]))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0
