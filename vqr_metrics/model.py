@@ -354,9 +354,8 @@ class FindingRule:
     ``summary`` and the ``action`` a user should take.  ``vqr-score rules``
     lists them, ``vqr-score explain CODE`` shows one.
 
-    A rule whose gravity depends on the case (a table left unread is a
-    warning when it held figures, else a note) gives its lesser severities
-    in ``also``; the summary says when each applies."""
+    A rule whose gravity depends on the case (an unread table that held
+    figures warns, else notes) gives lesser severities in ``also``."""
 
     code: str = attrs.field(validator=_check_key)
     severity: Severity = attrs.field(validator=attrs.validators.in_(SEVERITIES))
@@ -381,8 +380,8 @@ class FindingRule:
 
 
 # --- scoring building blocks -------------------------------------------------
-# Arrays are numpy float64; NaN marks a missing value.  They are typed loosely
-# here so the model module does not import numpy.
+# Arrays are numpy float64 (NaN marks a missing value), typed loosely here so
+# the model module does not import numpy.
 
 
 @attrs.frozen
@@ -418,9 +417,8 @@ class Weighting:
     (every child needs one, as for ``explicit``), ``"ignored"`` (a weight
     given is a mistake, as for ``equal``), or ``"optional"`` (the default:
     all children or none have one; the method gets 1 for each when none has).
-    ``depends_on_data = False`` says the weights come from the configured
-    ones alone (as ``explicit``, ``equal``): SQL then takes them as numbers,
-    computed once; a weighting that reads the data runs in the engine."""
+    ``depends_on_data = False`` (``explicit``, ``equal``): the weights come
+    from the configured ones alone, so SQL takes them as numbers."""
 
     id: str = attrs.field(validator=_check_key)
     description: str

@@ -107,7 +107,7 @@ def run(
     plan = scoring.prepare_scoring(config, catalog)
     if not config.inputs:  # said after what is wrong in the config itself
         raise ConfigError(f"{config.source}: no inputs: add an [[inputs]] table with a path, or pass data")
-    inputs = read_inputs(config.inputs, catalog)
+    inputs = read_inputs(config.inputs, catalog, config.backend)
     findings = FindingBuilder()
     findings.extend(inputs.findings)
     figures = inputs.figures if inputs.figures is not None else ()
@@ -117,7 +117,7 @@ def run(
     if config.backend != "numpy":  # metrics and relational checks in a database (docs/sql.md)
         from .sql.run import InDatabase
 
-        database = InDatabase(config, catalog)
+        database = InDatabase(config, catalog, inputs.read_by)
     try:
         if database is not None:
             database.compute_metrics(dataset, figures)

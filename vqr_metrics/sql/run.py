@@ -1,7 +1,9 @@
 """A run's metrics and relational checks computed in a database backend, handed back to the engine.
 
-``[engine] backend = "duckdb"`` or ``"postgres"``: the figures go to the
-backend as the :data:`~.views.SOURCE` table, the views of
+``[engine] backend = "duckdb"`` or ``"postgres"``: the figures (scanned by
+DuckDB from CSV and Parquet where it can, else parsed by the readers; the
+summary's ``inputs`` says which) go to the backend as the
+:data:`~.views.SOURCE` table, the views of
 :func:`~.views.render` (as temporary tables) compute every metric there, and
 the engine takes the metric columns back in its own row order (one Arrow
 fetch, no object per value).  It works out why a null is null on those rows
@@ -35,8 +37,9 @@ KEY = ("entity", "year")
 class InDatabase:
     """One run's session with its backend: load, compute, fetch, close."""
 
-    def __init__(self, config: Config, catalog: Catalog) -> None:
+    def __init__(self, config: Config, catalog: Catalog, inputs: str) -> None:
         self.config, self.catalog = config, catalog
+        self.inputs = inputs  # who read which input (reading.Inputs.read_by)
         self.backend = open_backend(config)
         self.columns = pa.table({})
         self.checked: tuple[str, ...] = ()
@@ -81,6 +84,7 @@ class InDatabase:
         """Which parts of the run ran where."""
         where = self.backend.dialect
         return {
+            "inputs": self.inputs,
             "metrics": where,
             "checks": f"{where}: {', '.join(self.checked)}; engine: the others" if self.checked else "engine",
             "scorecards": "engine",
