@@ -126,15 +126,16 @@ def run(
         findings.extend(merge_findings)
         findings.extend(evaluate_metrics(dataset, catalog, database.column if database else None))
         computed = database.findings(dataset) if database else {}
-        findings.extend(run_checks(dataset, catalog, config.checks, config.disabled_checks, computed))
-    except ConfigError as exc:  # a check rejecting the value of its option
-        raise ConfigError(f"{config.source}: {exc}") from None
+        try:
+            findings.extend(run_checks(dataset, catalog, config.checks, config.disabled_checks, computed))
+        except ConfigError as exc:  # a check rejecting the value of its option
+            raise ConfigError(f"{config.source}: {exc}") from None
+        mark_suspects(dataset, catalog, findings.build())  # before scoring: suspect values never pass
+        outcome = plan.run(dataset, database.scorer if database else None)
     finally:
         if database is not None:
             database.close()
-    mark_suspects(dataset, catalog, findings.build())  # before scoring: suspect values never pass
     prose = statement_counts(compare(inputs.statements, dataset))
-    outcome = plan.run(dataset)
     findings.extend(outcome.findings)
     values = collect_values(dataset, catalog, outcome.imputations)
     found = findings.build()

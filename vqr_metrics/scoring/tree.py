@@ -13,7 +13,7 @@ contributions add up to the score through the whole tree.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
@@ -67,8 +67,11 @@ class Scores:
 
 
 class _Evaluator:
-    def __init__(self, card: Scorecard, data: CardData, methods: Methods, variant: Variant) -> None:
+    def __init__(
+        self, card: Scorecard, data: CardData, methods: Methods, variant: Variant, given: Mapping[str, Array]
+    ) -> None:
         self.card, self.data, self.methods, self.variant = card, data, methods, variant
+        self.given = given
         n = data.size
         self.normalized = {leaf.label: np.full(n, np.nan) for leaf in card.root.leaves()}
         self.dimensions = {node.label: np.full(n, np.nan) for node in card.root.nodes()[1:]}
@@ -80,6 +83,9 @@ class _Evaluator:
 
     def leaf(self, leaf: Leaf, index: Index, group: int | str) -> _Out:
         values = self.data.values[leaf.label][index]
+        given = self.given.get(leaf.label)
+        if given is not None and not np.any(np.isnan(given[index]) & ~np.isnan(values)):
+            return self.leaf_out(leaf, index, given[index])
         method = self.variant.normalize or leaf.normalize
         normalizer = self.methods.normalizers[method]
         params = {k: v for k, v in leaf.params.items() if k in normalizer.parameters}
@@ -96,7 +102,9 @@ class _Evaluator:
             raise self.fail(
                 f"{leaf.label} ({group})", f"normalize = {method!r} returned values outside 0–100"
             )
-        out = np.clip(out, 0.0, 100.0)
+        return self.leaf_out(leaf, index, np.clip(out, 0.0, 100.0))
+
+    def leaf_out(self, leaf: Leaf, index: Index, out: Array) -> _Out:
         self.normalized[leaf.label][index] = out
         reported = self.data.reported(leaf.label)[index]
         imputed = self.data.imputed[leaf.label][index]
@@ -216,9 +224,19 @@ def _snap_ties(values: Array, tolerance: float = 1e-9) -> Array:
     return out
 
 
-def evaluate(card: Scorecard, data: CardData, methods: Methods, variant: Variant = Variant()) -> Scores:
-    """Score every row of ``data``; NaN where a row falls below ``min_coverage``."""
-    ev = _Evaluator(card, data, methods, variant)
+def evaluate(
+    card: Scorecard,
+    data: CardData,
+    methods: Methods,
+    variant: Variant = Variant(),
+    normalized: Mapping[str, Array] | None = None,
+) -> Scores:
+    """Score every row of ``data``; NaN where a row falls below ``min_coverage``.
+
+    ``normalized`` (leaf label -> values over the rows, as a database computed
+    them) stands in for the normalisers; a group where it lacks a value the
+    data has is normalised here, so that the method's refusal is raised."""
+    ev = _Evaluator(card, data, methods, variant, normalized or {})
     n = data.size
     score, coverage = np.full(n, np.nan), np.zeros(n)
     leaves = [leaf.label for leaf in card.root.leaves()]

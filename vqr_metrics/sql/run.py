@@ -9,8 +9,10 @@ the engine takes the metric columns back in its own row order (one Arrow
 fetch, no object per value).  It works out why a null is null on those rows
 alone (:func:`vqr_metrics.engine.evaluate_metrics` with ``computed``).  The
 checks with an SQL form find their rows there too and word them in the engine
-(:func:`~.findings.relational_findings`); the other checks, scorecards and
-compliance run in the engine.  What ran where is said in the result's summary.
+(:func:`~.findings.relational_findings`), and the scorecards with an SQL form
+are scored there (:class:`~.scorer.DatabaseScorer`); the other checks and
+scorecards and compliance run in the engine.  What ran where is said in the
+result's summary.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from .backend import open_backend
 from .compile import identifier
 from .dialect import to_sql
 from .findings import relational_findings
+from .scorer import DatabaseScorer
 from .views import METRICS, SOURCE, render
 
 ROWS = "vqr_rows"
@@ -41,6 +44,7 @@ class InDatabase:
         self.config, self.catalog = config, catalog
         self.inputs = inputs  # who read which input (reading.Inputs.read_by)
         self.backend = open_backend(config)
+        self.scorer = DatabaseScorer(self.backend, catalog)
         self.columns = pa.table({})
         self.checked: tuple[str, ...] = ()
 
@@ -87,7 +91,7 @@ class InDatabase:
             "inputs": self.inputs,
             "metrics": where,
             "checks": f"{where}: {', '.join(self.checked)}; engine: the others" if self.checked else "engine",
-            "scorecards": "engine",
+            "scorecards": self.scorer.ran(),
             "compliance": "engine",
         }
 

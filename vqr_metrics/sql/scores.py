@@ -139,7 +139,7 @@ def score_views(catalog: Catalog, config: Config) -> tuple[list[View], list[str]
     made: list[View] = []
     notes: list[str] = []
     for n, card in enumerate(parse_scorecards(config.scorecards, catalog, config.source), start=1):
-        lacking = list(_without_sql(card, methods))
+        lacking = list(lacking_sql(card, methods))
         if lacking:
             parts = ", ".join(lacking)
             notes.append(f"scorecard {card.name!r}: no SQL form for {parts}; it runs in the engine")
@@ -150,7 +150,14 @@ def score_views(catalog: Catalog, config: Config) -> tuple[list[View], list[str]
     return made, notes
 
 
-def _without_sql(card: Scorecard, methods: Methods) -> Iterable[str]:
+def scored_query(card: Scorecard, catalog: Catalog, methods: Methods, table: str) -> exp.Select:
+    """A card with no :func:`lacking_sql` parts, over ``table`` of the engine's
+    extracted values (:meth:`_Card.scored`)."""
+    return _Card(card, catalog, methods).scored(table)
+
+
+def lacking_sql(card: Scorecard, methods: Methods) -> Iterable[str]:
+    """The card's methods that have no SQL form, as ``normalize = 'x' (label)``."""
     for leaf in card.root.leaves():
         if methods.normalizers[leaf.normalize].sql is None:
             yield f"normalize = {leaf.normalize!r} ({leaf.label})"
@@ -229,6 +236,35 @@ class _Card:
         self.ctes.append(("_source", self.source()))
         if any(leaf.missing.startswith("impute_") for leaf in self.leaves):
             self.ctes.append(("_filled", self.filled()))
+        self.score()
+        self.rank(0)
+        return self.out(
+            *(identifier(c) for c in ("entity", "year")),
+            exp.alias_(identifier("_s0"), "score", quoted=True),
+            exp.alias_(identifier("_rank0"), "rank", quoted=True),
+            *(exp.alias_(self.column(n), _label(n.label, "dimension"), quoted=True) for n in self.nodes[1:]),
+            *(
+                exp.alias_(self.column(leaf), _label(leaf.label, "normalized"), quoted=True)
+                for leaf in self.leaves
+            ),
+        )
+
+    def scored(self, table: str) -> exp.Select:
+        """The card over ``table``, the values the engine extracted (``_row``,
+        ``entity``, ``year``, ``_v<i>``: suspect values left out, gaps filled):
+        ``_n<i>`` per leaf, ``_s<j>`` and ``_rank<j>`` per node, in ``_row`` order."""
+        self.ctes.append(("_source", exp.select(exp.Star()).from_(_table(table))))
+        self.score()
+        for j in range(len(self.nodes)):
+            self.rank(j)
+        return self.out(
+            identifier("_row"),
+            *(identifier(f"_n{i}") for i in range(len(self.leaves))),
+            *(identifier(f"{c}{j}") for c in ("_s", "_rank") for j in range(len(self.nodes))),
+        ).order_by(identifier("_row"), copy=False)
+
+    def score(self) -> None:
+        """The layers from the source's ``_v<i>`` to the root's score ``_s0``."""
         leaves = range(len(self.leaves))
         self.add({f"_r{i}": self.normalized(i, leaf) for i, leaf in enumerate(self.leaves)})
         self.add({f"_n{i}": clip(identifier(f"_r{i}"), 0, 100) for i in leaves})
@@ -237,17 +273,9 @@ class _Card:
             self.add({f"_c{j}": self.coverage(node) for j, node in level})
             self.add({f"_a{j}": self.aggregate(node) for j, node in level})
             self.add({f"_s{j}": clip(identifier(f"_a{j}"), 0, 100) for j, _ in level})
-        self.rank()
-        out = exp.select(
-            *(identifier(c) for c in ("entity", "year")),
-            exp.alias_(identifier("_s0"), "score", quoted=True),
-            exp.alias_(identifier("_rank"), "rank", quoted=True),
-            *(exp.alias_(self.column(n), _label(n.label, "dimension"), quoted=True) for n in self.nodes[1:]),
-            *(
-                exp.alias_(self.column(leaf), _label(leaf.label, "normalized"), quoted=True)
-                for leaf in self.leaves
-            ),
-        ).from_(_table(self.ctes[-1][0]), copy=False)
+
+    def out(self, *columns: exp.Expr) -> exp.Select:
+        out = exp.select(*columns).from_(_table(self.ctes[-1][0]), copy=False)
         for name, select in self.ctes:  # each builder call would copy the whole query otherwise
             out = out.with_(exp.to_identifier(name, quoted=True), as_=select, copy=False)
         return out
@@ -331,7 +359,7 @@ class _Card:
 
     def normalized(self, i: int, leaf: Leaf) -> exp.Expr:
         normalizer = self.methods.normalizers[leaf.normalize]
-        assert normalizer.sql is not None  # checked by _without_sql
+        assert normalizer.sql is not None  # checked by lacking_sql
         value = identifier(f"_v{i}")
         params = {k: v for k, v in leaf.params.items() if k in normalizer.parameters}
         group = Group(value, self.partition(self.card.normalize_within))
@@ -357,7 +385,7 @@ class _Card:
         """The node's score before clipping: its aggregation over the children
         the row reports, their weights renormalised; NULL below ``min_coverage``."""
         aggregator = self.methods.aggregators[node.aggregate]
-        assert aggregator.sql is not None  # checked by _without_sql
+        assert aggregator.sql is not None  # checked by lacking_sql
         coverage = identifier(f"_c{self.nodes.index(node)}")
         offset = node.offset if aggregator.takes_offset else 0.0
         scale = (100.0 + offset) / 100.0
@@ -385,12 +413,12 @@ class _Card:
         )
         return _when(enough, score)
 
-    def rank(self) -> None:
-        """Competition ranks of the score within the rank group, scores within
-        1e-9 of their neighbour in sorted order counting as tied (as
-        :func:`vqr_metrics.scoring.tree.ranks`): a run of such scores is one
-        cluster, and the rank is 1 + the number of rows in better clusters."""
-        score = identifier("_s0")
+    def rank(self, j: int) -> None:
+        """``_rank<j>``: competition ranks of node j's score within the rank
+        group, scores within 1e-9 of their neighbour in sorted order counting
+        as tied (as :func:`vqr_metrics.scoring.tree.ranks`): a run of such
+        scores is one cluster, and the rank is 1 + the number of rows in better clusters."""
+        score = identifier(f"_s{j}")
         partition = self.partition(self.card.rank_within)
         before = _over(exp.Lag(this=score.copy()), partition, _ordered(score, False))
         start = exp.Case(
@@ -408,12 +436,12 @@ class _Card:
             ],
             default=exp.Literal.number(0),
         )
-        self.add({"_start": _when(_present(score), start)})
+        self.add({f"_start{j}": _when(_present(score), start)})
         # RANGE (the default frame) sums over tied scores at once, whatever their order
-        cluster = _over(exp.Sum(this=identifier("_start")), partition, _ordered(score, False))
-        self.add({"_cluster": _when(_present(score), cluster)})
-        ranked = _over(exp.Rank(), partition, _ordered(identifier("_cluster"), True))
-        self.add({"_rank": _when(_present(identifier("_cluster")), ranked)})
+        cluster = _over(exp.Sum(this=identifier(f"_start{j}")), partition, _ordered(score, False))
+        self.add({f"_cluster{j}": _when(_present(score), cluster)})
+        ranked = _over(exp.Rank(), partition, _ordered(identifier(f"_cluster{j}"), True))
+        self.add({f"_rank{j}": _when(_present(identifier(f"_cluster{j}")), ranked)})
 
 
 def _label(label: str, kind: str) -> str:
