@@ -89,6 +89,48 @@ class _Manager(pluggy.PluginManager):
         return {}
 
 
+class _Declaring:
+    """A module and the declarations it holds as ``DECLARATIONS``, one plugin:
+    the module's own hooks, and for each kind it declares the declarations'
+    ``register_*`` (pluggy takes no hook imported into a module, so without
+    this each module would repeat the three wrappers)."""
+
+    def __init__(self, module: ModuleType, hooks: dict[str, Callable[..., Any]]) -> None:
+        self.module = module
+        for name, hook in hooks.items():
+            setattr(self, name, hook)
+
+    def __repr__(self) -> str:
+        return f"<module {self.module.__name__} with its DECLARATIONS>"
+
+
+def _with_declarations(pm: pluggy.PluginManager, origin: Origin, plugin: object) -> object:
+    declared = getattr(plugin, "DECLARATIONS", None) if isinstance(plugin, ModuleType) else None
+    if declared is None:
+        return plugin
+    assert isinstance(plugin, ModuleType)
+    from .declarative import DeclarativePlugin
+
+    if not isinstance(declared, DeclarativePlugin):
+        raise PluginError(
+            f"{origin}: DECLARATIONS must be declarations (vqr_metrics.declarative.load_declarations), "
+            f"not {type(declared).__name__}"
+        )
+    hooks = {n: getattr(plugin, n) for n in dir(plugin) if pm.parse_hookimpl_opts(plugin, n) is not None}
+    for kind, held in (
+        ("tables", declared.tables),
+        ("indicators", declared.indicators),
+        ("metrics", declared.metrics),
+    ):
+        hook = f"register_{kind}"
+        if not held:
+            continue
+        if hook in hooks:
+            raise PluginError(f"{origin}: both {hook} and DECLARATIONS register {kind}: keep one")
+        hooks[hook] = getattr(declared, hook)
+    return _Declaring(plugin, hooks)
+
+
 @attrs.frozen
 class PluginInfo:
     """What ``vqr-score plugins`` shows for one plugin."""
@@ -143,6 +185,7 @@ def make_plugin_manager(
         if pm.has_plugin(name):
             other = infos[name].origin
             raise PluginError(f"duplicate plugin name {name!r}: {other} and {origin}")
+        plugin = _with_declarations(pm, origin, plugin)
         try:
             pm.register(plugin, name=name)
             pm.check_pending()

@@ -12,19 +12,11 @@ from pathlib import Path
 
 from vqr_metrics.checks import recompute_check
 from vqr_metrics.declarative import load_declarations
-from vqr_metrics.model import Check, FindingRule, Metric, Table
+from vqr_metrics.model import Check, FindingRule
 
-DECLARED = load_declarations(Path(__file__).with_suffix(".toml"))
+DECLARATIONS = load_declarations(Path(__file__).with_suffix(".toml"))
 
 _FIX = "correct the misprinted figure (the printed rate or its inputs in the core tables), or raise"
-
-
-def register_tables(register: Callable[[Table], None]) -> None:
-    DECLARED.register_tables(register)
-
-
-def register_metrics(register: Callable[[Metric], None]) -> None:
-    DECLARED.register_metrics(register)
 
 
 def register_checks(register: Callable[[Check], None]) -> None:

@@ -12,23 +12,11 @@ from pathlib import Path
 from vqr_metrics.checks import Recomputation, number_option, recompute_findings
 from vqr_metrics.declarative import load_declarations
 from vqr_metrics.findings import Findings
-from vqr_metrics.model import Check, CheckContext, FindingRule, Indicator, Metric, Table
+from vqr_metrics.model import Check, CheckContext, FindingRule
 
-DECLARED = load_declarations(Path(__file__).with_suffix(".toml"))
-ROWS = DECLARED.tables[0].rows
+DECLARATIONS = load_declarations(Path(__file__).with_suffix(".toml"))
+ROWS = DECLARATIONS.tables[0].rows
 RESPONDENTS = "调查人次"
-
-
-def register_tables(register: Callable[[Table], None]) -> None:
-    DECLARED.register_tables(register)
-
-
-def register_indicators(register: Callable[[Indicator], None]) -> None:
-    DECLARED.register_indicators(register)
-
-
-def register_metrics(register: Callable[[Metric], None]) -> None:
-    DECLARED.register_metrics(register)
 
 
 def weighted_mean(keys: Sequence[str]) -> str:

@@ -15,21 +15,9 @@ from pathlib import Path
 from vqr_metrics.checks import Recomputation, indicator_option, number_option, recompute_findings
 from vqr_metrics.declarative import load_declarations
 from vqr_metrics.findings import Findings
-from vqr_metrics.model import Check, CheckContext, FindingRule, Indicator, Metric, Table
+from vqr_metrics.model import Check, CheckContext, FindingRule
 
-DECLARED = load_declarations(Path(__file__).with_suffix(".toml"))
-
-
-def register_tables(register: Callable[[Table], None]) -> None:
-    DECLARED.register_tables(register)
-
-
-def register_indicators(register: Callable[[Indicator], None]) -> None:
-    DECLARED.register_indicators(register)
-
-
-def register_metrics(register: Callable[[Metric], None]) -> None:
-    DECLARED.register_metrics(register)
+DECLARATIONS = load_declarations(Path(__file__).with_suffix(".toml"))
 
 
 def _entrepreneurship(context: CheckContext) -> Findings:

@@ -15,24 +15,12 @@ import numpy as np
 from vqr_metrics.checks import findings_at, literal
 from vqr_metrics.declarative import load_declarations
 from vqr_metrics.findings import Findings
-from vqr_metrics.model import Check, CheckContext, FindingRule, Indicator, Metric, Table
+from vqr_metrics.model import Check, CheckContext, FindingRule
 
-DECLARED = load_declarations(Path(__file__).with_suffix(".toml"))
+DECLARATIONS = load_declarations(Path(__file__).with_suffix(".toml"))
 
 # Per-student metrics whose denominator falls back from 折合 to 全日制.
 FALLBACK = ("equipment_value_per_student_recomputed", "books_per_student")
-
-
-def register_tables(register: Callable[[Table], None]) -> None:
-    DECLARED.register_tables(register)
-
-
-def register_indicators(register: Callable[[Indicator], None]) -> None:
-    DECLARED.register_indicators(register)
-
-
-def register_metrics(register: Callable[[Metric], None]) -> None:
-    DECLARED.register_metrics(register)
 
 
 def _fallback(context: CheckContext) -> Findings:
