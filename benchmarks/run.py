@@ -1,6 +1,6 @@
 """Speed and memory targets, each measured against a baseline in the same run.
 
-    python benchmarks/run.py          # prints a table; exit 1 if a target is missed
+    python benchmarks/run.py [formula|seeds|memory …]   # a table; exit 1 if a target is missed
 
 Targets (ratios, so the machine's speed cancels out):
 
@@ -19,6 +19,7 @@ Targets (ratios, so the machine's speed cancels out):
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 import tracemalloc
@@ -130,8 +131,25 @@ def bench_memory() -> list[tuple[str, float, float, bool]]:
     return [("dataset bytes ÷ raw float64 matrix (20k × 200)", ratio, 3.0, ratio <= 3.0)]
 
 
-def main() -> int:
-    results = bench_formula() + bench_seeds() + bench_memory()
+BENCHES: dict[str, Callable[[], list[tuple[str, float, float, bool]]]] = {
+    "formula": bench_formula,
+    "seeds": bench_seeds,
+    "memory": bench_memory,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n")[0],
+        epilog=__doc__.split("\n\n", 2)[2],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("only", nargs="*", metavar="MEASURE", help=f"{', '.join(BENCHES)} (default: all)")
+    args = parser.parse_args(argv)
+    unknown = sorted(set(args.only) - set(BENCHES))
+    if unknown:
+        parser.error(f"no measure {unknown[0]!r}: choose from {', '.join(BENCHES)}")
+    results = [r for name in args.only or BENCHES for r in BENCHES[name]()]
     rows = [
         [
             name,
