@@ -1,5 +1,5 @@
-"""On a real PostgreSQL server (``.ci/with-postgres``): the postgres views, database inputs and
-``backend = "postgres"`` give the numpy engine's values, nulls, overflows and all."""
+"""On a real PostgreSQL server (``.ci/with-postgres``): the postgres views (metrics, scorecards),
+database inputs and ``backend = "postgres"`` give the numpy engine's values, nulls, overflows and all."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -15,16 +16,22 @@ import pyarrow.csv as pa_csv
 import pytest
 from hypothesis import given, settings
 
-from vqr_metrics.config import redacted
+from vqr_metrics.catalog import Catalog
+from vqr_metrics.config import Config, redacted
+from vqr_metrics.dataset import Dataset
 from vqr_metrics.formula import parse
 from vqr_metrics.pipeline import run
+from vqr_metrics.scoring import prepare_scoring
 from vqr_metrics.sql.compile import compile_formula, identifier, with_previous
 from vqr_metrics.sql.dialect import for_dialect
 from vqr_metrics.sql.postgres import PostgresBackend, connect
+from vqr_metrics.sql.scores import score_views
 from vqr_metrics.sql.views import METRICS, TABLE, render, views
 
 from .test_backend import _generated, _same
 from .test_compile import COLUMNS, ROWS, _numpy_values, columns, formulas
+from .test_scores import _compare, _inputs, _seed
+from .test_scores import _generated as _cards_data
 from .test_views import _seeds
 
 URL = os.environ.get("VQR_TEST_POSTGRES", "")
@@ -189,3 +196,35 @@ def test_a_database_input_reads_as_its_csv(tmp_path: Path, schema: str) -> None:
     assert cited == {f"{redacted(URL)}#{schema}.填报 数据"}  # the password never shown
     lines = [[(p["line"] + 1, p["raw"]) for p in ps] for ps in from_db["provenance"].to_pylist()]
     assert lines == [[(p["line"], p["raw"]) for p in ps] for ps in from_csv["provenance"].to_pylist()]
+
+
+def _scores(catalog: Catalog, config: Config, dataset: Dataset) -> dict[str, list[dict[str, Any]]]:
+    """Each postgres score view's rows on the server, by the scorecard named in its comment,
+    over the engine's dataset uploaded as the tables the views read."""
+    made, _ = score_views(catalog, config)
+    with PostgresBackend(URL) as db:
+        for name, table in _inputs(catalog, dataset).items():
+            db.load(name, table)
+        for view in made:
+            db.execute(view.sql("postgres"))
+        return {view.about: db.fetch(f'SELECT * FROM "{view.name}"').to_pylist() for view in made}
+
+
+@pytest.mark.parametrize("name", ["example.toml", "national_index.toml", "sensitivity.toml"])
+def test_seed_scorecard_views_equal_the_engine(name: str) -> None:
+    config, result = _seed(name)
+    got = _scores(result.catalog, config, result.dataset)
+    viewed = [card for card in result.scorecards if f"scorecard {card.name!r}" in got]
+    assert viewed and len(viewed) == len(got)
+    assert sum(_compare(card, got[f"scorecard {card.name!r}"]) for card in viewed) > 0
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_generated_scorecard_views_equal_the_engine(seed: int) -> None:
+    """Every method with an SQL form, trees, gaps, ties, ``impute_p25``'s PERCENTILE_CONT."""
+    catalog, config, dataset = _cards_data(seed)
+    outcome = prepare_scoring(config, catalog).run(dataset)
+    got = _scores(catalog, config, dataset)
+    cards = [card for card in outcome.scorecards if card.name != "entropy"]  # entropy: engine only
+    assert len(got) == len(cards)
+    assert sum(_compare(card, got[f"scorecard {card.name!r}"]) for card in cards) > 100

@@ -58,15 +58,23 @@ def _columns(dataset: Dataset, keys: Sequence[str]) -> pa.Table:
     return pa.table(columns)
 
 
+def _inputs(catalog: Catalog, dataset: Dataset) -> dict[str, pa.Table]:
+    """The tables the score views read, by name, of the engine's dataset."""
+    return {
+        WIDE: _columns(dataset, [k for k in catalog.indicators if catalog.canonical(k) == k]),
+        METRICS: _columns(dataset, list(catalog.metric_order())),
+        ENTITIES: entities_table(dataset.attributes),
+    }
+
+
 def _sql_scores(
     catalog: Catalog, config: Config, dataset: Dataset
 ) -> tuple[dict[str, list[dict[str, Any]]], list[str]]:
     """Each view's rows, by the scorecard named in its comment, and the notes."""
     made, notes = score_views(catalog, config)
     con = duckdb.connect()
-    con.register(WIDE, _columns(dataset, [k for k in catalog.indicators if catalog.canonical(k) == k]))
-    con.register(METRICS, _columns(dataset, list(catalog.metric_order())))
-    con.register(ENTITIES, entities_table(dataset.attributes))
+    for name, table in _inputs(catalog, dataset).items():
+        con.register(name, table)
     out = {}
     for view in made:
         con.execute(view.sql("duckdb"))
@@ -76,10 +84,10 @@ def _sql_scores(
 
 def _same(want: float, got: float | None, what: str) -> None:
     if math.isnan(want):
-        assert got is None, f"{what}: engine null, DuckDB {got}"
+        assert got is None, f"{what}: engine null, SQL {got}"
     else:
         assert got is not None and math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-9), (
-            f"{what}: engine {want}, DuckDB {got}"
+            f"{what}: engine {want}, SQL {got}"
         )
 
 
