@@ -169,6 +169,7 @@ def test_backend_postgres_gives_the_engines_result(tmp_path: Path, seed: int) ->
     assert want.findings.count("rule")["zero_denominator"] > 0
     _same(got, want)
     assert got.summary.ran["metrics"] == "postgres"
+    assert got.summary.ran["scorecards"].startswith("postgres: normalisation, scores and ranks of '计分'")
 
 
 def test_a_database_input_reads_as_its_csv(tmp_path: Path, schema: str) -> None:
