@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
 
@@ -24,16 +24,19 @@ from hypothesis import given, settings
 from sqlglot import TokenType
 
 from vqr_metrics.catalog import Catalog
+from vqr_metrics.checking import check_options
 from vqr_metrics.dataset import Dataset
 from vqr_metrics.engine import evaluate_metrics
 from vqr_metrics.formula import parse
 from vqr_metrics.merge import build_dataset
 from vqr_metrics.scoring import prepare_scoring
 from vqr_metrics.sql.compile import compile_formula, identifier, with_previous
+from vqr_metrics.sql.findings import FINDINGS, finding_views
 from vqr_metrics.sql.scores import ENTITIES, entities_table, score_views
 from vqr_metrics.sql.views import METRICS, SOURCE, TABLE, WIDE, render
 
 from .test_compile import COLUMNS, ROWS, _numpy_values, columns, formulas
+from .test_findings import PLANTED, _planted, same_findings
 from .test_scores import _columns, _compare, _generated, _seed
 from .test_views import _seeds
 
@@ -133,19 +136,29 @@ def metrics(spark: SparkSession) -> dict[str, Rows]:
     """Every view of ``render(catalog, "spark")`` run over the figures: each view's rows by entity-year."""
     catalog, figures, _ = _data()
     _register(spark, SOURCE, figures)
-    names = []
-    for statement in _statements(render(catalog, "spark")):
-        spark.sql(statement)
-        created = sqlglot.parse_one(statement, read="spark")
-        name = created.this.name
-        names.append(name)
-        if name == WIDE or name.startswith(f"{METRICS}_"):
-            # each level reads the one before twice: its rows, checkpointed, keep the plans of
-            # the levels above small (Spark binds nested views whole; the heap ran out without)
-            spark.table(f"`{name}`").localCheckpoint().createOrReplaceTempView(name)
+    names = _create(spark, render(catalog, "spark"), _level)
     # the per-table views read vqr_metrics: computed once, not once a view (a result cache, same rows)
     spark.catalog.cacheTable(METRICS)
     return {name: _by_row(_rows(spark, name)) for name in names if name == METRICS or name.startswith(TABLE)}
+
+
+def _level(name: str) -> bool:
+    """Whether ``name`` is a view of the metrics' levels (the wide figures, the first)."""
+    return name == WIDE or name.startswith(f"{METRICS}_")
+
+
+def _create(spark: SparkSession, text: str, checkpoint: Callable[[str], bool]) -> list[str]:
+    """Runs ``text`` statement by statement; the names of the views made.  The rows of those
+    ``checkpoint`` names are checkpointed once made: each level reads the one before twice, and
+    Spark binds nested views whole, so the plans above them stay small (the heap ran out without)."""
+    names = []
+    for statement in _statements(text):
+        spark.sql(statement)
+        name = sqlglot.parse_one(statement, read="spark").this.name
+        names.append(name)
+        if checkpoint(name):
+            spark.table(f"`{name}`").localCheckpoint().createOrReplaceTempView(name)
+    return names
 
 
 def test_every_metric_equals_the_engine(metrics: dict[str, Rows]) -> None:
@@ -200,6 +213,24 @@ def test_scorecards_equal_the_engine(spark: SparkSession) -> None:
                 spark.sql(statement)
             compared += _compare(by_view[view.about], _rows(spark, view.name))
     assert compared > 100
+
+
+def test_the_findings_view_flags_what_the_engine_finds(spark: SparkSession) -> None:
+    """``vqr_findings`` over the seeds with planted errors and the generated schools (gap years,
+    zero denominators), in a session of its own: the engine's findings, row for row."""
+    catalog, seeds, _ = _seeds()
+    figures = pa.concat_tables([_planted(), _generated_figures(seeds)])
+    dataset, _ = build_dataset(figures, catalog)
+    zero = evaluate_metrics(dataset, catalog)
+    session = spark.newSession()
+    _register(session, SOURCE, figures)
+    made = finding_views(catalog, check_options(catalog, {}))
+    frames = {view.name for view in made[:-1]}
+    text = render(catalog, "spark") + "".join(view.sql("spark") for view in made)
+    _create(session, text, lambda name: name in frames or _level(name))
+    found = session.table(FINDINGS).toArrow()
+    assert same_findings(catalog, dataset, zero, found) >= PLANTED
+    assert any(entity.startswith("生成") for entity in found["entity"].to_pylist())
 
 
 def _alike(spark: SparkSession, text: str, data: dict[str, list[float]]) -> None:
