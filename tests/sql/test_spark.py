@@ -13,6 +13,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -29,10 +30,12 @@ from vqr_metrics.dataset import Dataset
 from vqr_metrics.engine import evaluate_metrics
 from vqr_metrics.formula import parse
 from vqr_metrics.merge import build_dataset
+from vqr_metrics.reading import read_inputs
 from vqr_metrics.scoring import prepare_scoring
 from vqr_metrics.sql.compile import compile_formula, identifier, with_previous
-from vqr_metrics.sql.findings import FINDINGS, finding_views
+from vqr_metrics.sql.findings import FINDINGS, KEPT, VALUES, finding_views
 from vqr_metrics.sql.scores import ENTITIES, entities_table, score_views
+from vqr_metrics.sql.script import script
 from vqr_metrics.sql.views import METRICS, SOURCE, TABLE, WIDE, render
 
 from .test_compile import COLUMNS, ROWS, _numpy_values, columns, formulas
@@ -231,6 +234,35 @@ def test_the_findings_view_flags_what_the_engine_finds(spark: SparkSession) -> N
     found = session.table(FINDINGS).toArrow()
     assert same_findings(catalog, dataset, zero, found) >= PLANTED
     assert any(entity.startswith("生成") for entity in found["entity"].to_pylist())
+
+
+def test_the_materialized_script_runs_with_the_engines_metrics(spark: SparkSession, tmp_path: Path) -> None:
+    """``vqr-score sql --dialect spark --materialize`` over the seeds: the views other views read
+    are Parquet tables of the current database (the lineage cut where each is made), the script
+    runs statement by statement, ``vqr_metrics`` holds the engine's metrics and a score view the
+    engine's rows."""
+    catalog, figures, dataset = _seeds()
+    config, result = _seed("example.toml")
+    session = spark.newSession()
+    session.sql(f"CREATE DATABASE vqr_materialized LOCATION '{tmp_path.as_posix()}'")
+    session.sql("USE vqr_materialized")
+    _register(session, SOURCE, figures)
+    _register(session, ENTITIES, entities_table(read_inputs(config.inputs, catalog).attributes))
+    for statement in _statements(script(catalog, config, "spark", materialize=True)):
+        session.sql(statement)
+    tables = {t.name for t in session.catalog.listTables("vqr_materialized") if not t.isTemporary}
+    assert {WIDE, METRICS, f"{METRICS}_1", KEPT, VALUES} <= tables
+    assert not any(name.startswith((TABLE, "vqr_score_")) or name == FINDINGS for name in tables)
+    got = _by_row(_rows(session, METRICS))
+    assert set(got) == set(dataset.rows)
+    present = sum(
+        _same(float(dataset.columns[key][i]), got[row][key], f"{row} {key}")
+        for i, row in enumerate(dataset.rows)
+        for key in catalog.metric_order()
+    )
+    assert present > 100
+    scored = result.scorecards[0]
+    assert session.table("vqr_score_1").count() == len(scored.columns().entity) > 0
 
 
 def _alike(spark: SparkSession, text: str, data: dict[str, list[float]]) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlglot import exp
+
 from ..catalog import Catalog
 from ..config import Config
 from .findings import FINDINGS, finding_views, options_of
@@ -38,4 +40,13 @@ def script(catalog: Catalog, config: Config, dialect: str, *, materialize: bool 
         *(f"--   {note}" for note in notes or ["nothing else"]),
         "",
     ]
-    return "\n".join(sql) + "\n" + "\n".join(view.sql(dialect, materialize=materialize) for view in made)
+    # On Spark a materialized view is a table that stays: only the ones other views read
+    read = {t.name for view in made for t in view.query.find_all(exp.Table)}
+    return (
+        "\n".join(sql)
+        + "\n"
+        + "\n".join(
+            view.sql(dialect, materialize=materialize and (dialect != "spark" or view.name in read))
+            for view in made
+        )
+    )

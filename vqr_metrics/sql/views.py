@@ -43,24 +43,31 @@ class View:
         """``CREATE OR REPLACE VIEW``; or, to ``materialize``, a temporary
         table made once for a session: each level reads the one before twice
         (this year and the year before), so nested views are bound again and
-        again, where tables are computed once."""
+        again, where tables are computed once.  Spark SQL has no temporary
+        tables (sqlglot writes a temporary view): there it is a Parquet table
+        of the current database, replaced each time the script runs."""
+        table = exp.Table(this=exp.to_identifier(self.name, quoted=True))
         create = exp.Create(
             kind="TABLE" if materialize else "VIEW",
-            this=exp.Table(this=exp.to_identifier(self.name, quoted=True)),
+            this=table,
             expression=self.query,
             properties=exp.Properties(expressions=[exp.TemporaryProperty()]) if materialize else None,
         )
         create.set("replace", not materialize)
+        drop = ""
         if dialect == "spark":
-            create = _spark(create)
-        return f"-- {self.about}\n{for_dialect(create, dialect).sql(dialect, pretty=True)};\n"
+            create = _spark(create, materialize)
+            if materialize:
+                drop = f"{exp.Drop(tables=[table.copy()], kind='TABLE', exists=True).sql(dialect)};\n"
+        return f"-- {self.about}\n{drop}{for_dialect(create, dialect).sql(dialect, pretty=True)};\n"
 
 
-def _spark(create: exp.Create) -> exp.Create:
+def _spark(create: exp.Create, materialize: bool) -> exp.Create:
     """Spark's spelling where sqlglot's is another dialect's: a view over a
-    temporary view (the figures) must be temporary too, and the two-argument
-    ``PERCENTILE_CONT(x, p)`` is DuckDB's, Spark's ``PERCENTILE(x, p)`` (exact,
-    interpolated; sqlglot's ``WITHIN GROUP`` form becomes an approximation)."""
+    temporary view (the figures) must be temporary too, a table is a Parquet
+    one, and the two-argument ``PERCENTILE_CONT(x, p)`` is DuckDB's, Spark's
+    ``PERCENTILE(x, p)`` (exact, interpolated; sqlglot's ``WITHIN GROUP`` form
+    becomes an approximation)."""
 
     def spelled(node: exp.Expr) -> exp.Expr:
         if isinstance(node, exp.PercentileCont) and node.expression is not None:
@@ -69,7 +76,8 @@ def _spark(create: exp.Create) -> exp.Create:
 
     out = create.transform(spelled)
     assert isinstance(out, exp.Create)
-    out.set("properties", exp.Properties(expressions=[exp.TemporaryProperty()]))
+    kept = exp.FileFormatProperty(this=exp.Var(this="PARQUET")) if materialize else exp.TemporaryProperty()
+    out.set("properties", exp.Properties(expressions=[kept]))
     return out
 
 
