@@ -14,7 +14,7 @@ verdict, it is not determined.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -38,14 +38,16 @@ from .scope import Scope
 from .untrusted import judge_untrusted
 
 Rows = npt.NDArray[np.intp]
+# The rule of the findings of a row not assessed, and of one inconclusive.
+_FINDING_RULES = ("compliance_not_assessed", "compliance_inconclusive")
 
 
 def evaluate_rules(ruleset: RuleSet, dataset: Dataset, catalog: Catalog) -> tuple[ComplianceResult, Findings]:
     """Every rule over all rows of the rule set's scope at once; the verdict per distinct count of rules."""
     found = FindingBuilder()
     scope = Scope(ruleset.entities, ruleset.years, ruleset.level, unknown_level_matches=True)
-    rows = np.array(scope.rows(dataset), dtype=np.intp)
-    unmatched = scope.finding("compliance_filter", ruleset.name, dataset, rows.tolist())
+    rows = scope.rows(dataset)
+    unmatched = scope.finding("compliance_filter", ruleset.name, dataset, rows)
     if unmatched is not None:
         found.add(unmatched)
     types, type_code = _school_types(ruleset, dataset, rows)
@@ -199,8 +201,8 @@ def _findings(ruleset: RuleSet, r: RuleColumns, dataset: Dataset, rows: Rows) ->
     out = FindingBuilder()
     out.columns(
         len(at),
-        severity=_coded(np.isnan(value) | inconclusive, ["warning", "info"]),
-        rule=_coded(inconclusive, ["compliance_not_assessed", "compliance_inconclusive"]),
+        severity=_coded(np.isnan(value) | inconclusive, ("warning", "info")),
+        rule=_coded(inconclusive, _FINDING_RULES),
         message=_coded(r.reason[at] * 2 + inconclusive, templates),
         args=arguments([value, threshold], len(at)),
         indicators=[label for _, label, _ in r.metrics],
@@ -211,6 +213,8 @@ def _findings(ruleset: RuleSet, r: RuleColumns, dataset: Dataset, rows: Rows) ->
     return at, out.build()
 
 
-def _coded(codes: npt.NDArray[np.int_] | npt.NDArray[np.bool_], words: list[str]) -> pa.DictionaryArray:
+def _coded(codes: npt.NDArray[np.int_] | npt.NDArray[np.bool_], words: Sequence[str]) -> pa.DictionaryArray:
     """A text column from each row's index into ``words``."""
-    return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)), pa.array(words, pa.string()))
+    return pa.DictionaryArray.from_arrays(
+        pa.array(codes.astype(np.int32)), pa.array(list(words), pa.string())
+    )
