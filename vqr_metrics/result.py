@@ -156,8 +156,8 @@ class Result:
         blocks = self.compliance
         return {
             "scores": [{"scorecard": s.name, **row.to_record()} for s in self.scorecards for row in s.rows()],
-            "compliance": [{"rule_set": b.name, **r.to_record()} for b in blocks for r in b.results],
-            "verdicts": [{"rule_set": b.name, **v.to_record()} for b in blocks for v in b.verdicts],
+            "compliance": [{"rule_set": b.name, **r.to_record()} for b in blocks for r in b.results()],
+            "verdicts": [{"rule_set": b.name, **v.to_record()} for b in blocks for v in b.verdicts()],
         }
 
     def to_pandas(self) -> dict[str, Any]:

@@ -139,11 +139,11 @@ def _scorecard(card: ScorecardResult, lang: str) -> str:
 def _compliance(blocks: Sequence[ComplianceResult], lang: str) -> str:
     parts = []
     for block in blocks:
-        rules = list(dict.fromkeys(r.rule for r in block.results))
+        rules = list(dict.fromkeys(r.rule for r in block.results()))
         cells: dict[tuple[str, int], dict[str, str]] = {}
-        for r in block.results:
+        for r in block.results():
             cells.setdefault((r.entity, r.year), {})[r.rule] = r.status
-        verdicts = {(v.entity, v.year): v.verdict for v in block.verdicts}
+        verdicts = {(v.entity, v.year): v.verdict for v in block.verdicts()}
         rows = []
         for entity, year in sorted(cells, key=lambda k: (natural(k[0]), k[1])):
             mine = cells[(entity, year)]

@@ -287,14 +287,14 @@ def _sensitivity_rows(card: ScorecardResult) -> Iterator[dict[str, Any]]:
 
 def _compliance_rows(block: ComplianceResult) -> Iterator[dict[str, Any]]:
     name = block.name
-    for r in block.results:
+    for r in block.results():
         yield (
             {"record": "compliance", "ruleset": name, "rule": r.rule_id, "name": r.rule, "key": r.metric}
             | {"entity": r.entity, "year": r.year, "type": r.school_type, "unit": r.unit, "value": r.value}
             | {"op": r.op, "threshold": r.threshold, "status": r.status, "margin": r.margin}
             | {"proxy": r.proxy, "message": r.note, "where": r.source}
         )
-    for v in block.verdicts:
+    for v in block.verdicts():
         lists = (
             ("failed", v.failed_rules),
             ("not assessed", v.not_assessed_rules),

@@ -260,10 +260,10 @@ def _scorecard_sections(card: ScorecardResult, lang: str = "en") -> list[Section
 
 
 def _compliance_sections(block: ComplianceResult, lang: str = "en") -> list[Section]:
-    results = _by_year_and_entity(block.results, _at)
+    results = _by_year_and_entity(block.results(), _at)
     out = [_table(f"{text('Compliance', lang)}{colon(lang)}{block.name}", results, _RULE_COLUMNS, lang)]
-    if block.verdicts:
-        verdicts = _by_year_and_entity(block.verdicts, _at)
+    verdicts = _by_year_and_entity(block.verdicts(), _at)
+    if verdicts:
         title = f"{text('Verdicts', lang)}{colon(lang)}{block.name}"
         out.append(_table(title, verdicts, _VERDICT_COLUMNS, lang))
     return out

@@ -209,13 +209,13 @@ def _compliance(book: _Book, blocks: Sequence[ComplianceResult]) -> None:
     cells: dict[tuple[str, int], dict[tuple[str, str], tuple[str, str | None]]] = {}
     for block in blocks:
         name = block.name
-        for r in block.results:
+        for r in block.results():
             if (name, r.rule) not in columns:
                 columns.append((name, r.rule))
             shown = STATUS_ZH.get(r.status, r.status)
             cells.setdefault((r.entity, r.year), {})[(name, r.rule)] = (shown, shown)
         columns.append((name, ""))
-        for v in block.verdicts:
+        for v in block.verdicts():
             cells.setdefault((v.entity, v.year), {})[(name, "")] = (v.verdict, None)
     if not blocks:
         return

@@ -220,7 +220,7 @@ def _failures(result: Result, ns: argparse.Namespace) -> list[str]:
             reasons.append(f"{empty} input{'s' if empty > 1 else ''} with no figure (--strict)")
     for level in dict.fromkeys(ns.fail_on):
         if level == "compliance":
-            verdicts = [v for c in result.compliance for v in c.verdicts if v.verdict != PASSED]
+            verdicts = [v for c in result.compliance for v in c.verdicts() if v.verdict != PASSED]
             if verdicts:
                 plural = "s" if len(verdicts) > 1 else ""
                 reasons.append(

@@ -13,9 +13,10 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from ..findings import Findings
+from ..findings import Findings, render
 from .data import CardData, Imputations
 from .records import DimensionScore, IndicatorScore, RuleResult, ScoreRow, Verdict
+from .rulefiles import UNDETERMINED, Decision, Rule
 from .spec import Scorecard
 from .tree import Scores, dimension_contributions
 
@@ -106,16 +107,129 @@ class ScorecardResult:
         return record
 
 
+# A rule's outcome per row, as the codes of its status column.
+STATUSES = ("pass", "fail", "not assessed", "inconclusive")
+PASS, FAIL, OPEN, INCONCLUSIVE = range(len(STATUSES))
+
+
+@attrs.frozen
+class RuleColumns:
+    """One rule applied to every row of its rule set, column by column."""
+
+    rule: Rule
+    source: str  # the citation of the standard
+    metrics: tuple[tuple[str, str, str], ...]  # per key of the rule: (key, label, unit)
+    key: npt.NDArray[np.int8]  # which key the value came from, -1 where none was reported
+    value: npt.NDArray[np.float64]
+    threshold: npt.NDArray[np.float64]
+    margin: npt.NDArray[np.float64]
+    status: npt.NDArray[np.int8]  # index into STATUSES
+    proxy: npt.NDArray[np.bool_]  # the value is a rule.proxy of the standard's quantity
+    # Why a row is not assessed or inconclusive: an index into ``reasons``,
+    # templates over the row's value {0} and threshold {1} (0: no reason).
+    reason: npt.NDArray[np.int32]
+    reasons: tuple[str, ...]
+    agreed: Mapping[int, str]  # row -> how every source of its conflicted value gives the outcome
+
+    def note(self, i: int) -> str:
+        if self.reason[i]:
+            args = [repr(float(self.value[i])), repr(float(self.threshold[i]))]
+            return render(self.reasons[self.reason[i]], args, None, None)
+        return self.agreed.get(i) or self.rule.note
+
+    def record(self, i: int, entity: str, year: int, school_type: str | None) -> RuleResult:
+        rule = self.rule
+        key, label, unit = self.metrics[max(int(self.key[i]), 0)]
+        return RuleResult(
+            entity=entity,
+            year=year,
+            school_type=school_type,
+            rule=rule.name,
+            rule_id=rule.id,
+            metric=key,
+            metric_name=label,
+            value=number(self.value[i]),
+            op=rule.op,
+            threshold=number(self.threshold[i]),
+            unit=unit,
+            status=STATUSES[self.status[i]],
+            margin=number(self.margin[i]),
+            proxy=rule.proxy if self.proxy[i] else None,
+            counts=rule.counts,
+            source=self.source,
+            note=self.note(i),
+        )
+
+
+@attrs.frozen
+class ComplianceColumns:
+    """A rule set over its entity-years: each rule's columns and the verdict's."""
+
+    names: list[str]  # the dataset's entity names, which ``entity`` codes
+    entity: npt.NDArray[np.int32]
+    year: npt.NDArray[np.int32]
+    types: tuple[str, ...]
+    type: npt.NDArray[np.int32]  # index into types, -1 where the school type is not set
+    rules: tuple[RuleColumns, ...]
+    decisions: tuple[Decision, ...]
+    low: npt.NDArray[np.intp]  # the decision of the failed rules (index into decisions)
+    high: npt.NDArray[np.intp]  # … were every open rule failed too
+
+    def rows(self) -> Iterator[tuple[int, str, int, str | None]]:
+        types = self.types
+        for i, (e, y, t) in enumerate(
+            zip(self.entity.tolist(), self.year.tolist(), self.type.tolist(), strict=True)
+        ):
+            yield i, self.names[e], y, (types[t] if t >= 0 else None)
+
+
+def rule_results(c: ComplianceColumns) -> Iterator[RuleResult]:
+    """Every rule's result, entity-year by entity-year, made as it is read."""
+    for i, entity, year, school_type in c.rows():
+        for rule in c.rules:
+            yield rule.record(i, entity, year, school_type)
+
+
+def rule_verdicts(c: ComplianceColumns) -> Iterator[Verdict]:
+    """The verdict per entity-year, made as it is read."""
+    counted = [r for r in c.rules if r.rule.counts]
+    for i, entity, year, school_type in c.rows():
+        named = {s: tuple(r.rule.name for r in counted if r.status[i] == s) for s in range(len(STATUSES))}
+        low, high = c.decisions[c.low[i]], c.decisions[c.high[i]]
+        determined = c.low[i] == c.high[i]
+        yield Verdict(
+            entity=entity,
+            year=year,
+            school_type=school_type,
+            verdict=low.verdict if determined else UNDETERMINED,
+            card=low.card if determined else "",
+            passed=len(named[PASS]),
+            failed_rules=named[FAIL],
+            not_assessed_rules=named[OPEN],
+            inconclusive_rules=named[INCONCLUSIVE],
+            at_least=low.verdict,
+            at_most=high.verdict,
+            determined=bool(determined),
+        )
+
+
 @attrs.frozen
 class ComplianceResult:
-    """Pass/fail per rule and the verdict per entity and year of one rule set."""
+    """Pass/fail per rule and the verdict per entity and year of one rule set,
+    held as ``columns``; ``results()`` and ``verdicts()`` make the records
+    from them each time they are called."""
 
     name: str
     source: str
     file: str
     level: str | None
-    results: tuple[RuleResult, ...]
-    verdicts: tuple[Verdict, ...]
+    columns: ComplianceColumns = attrs.field(eq=False, repr=False)
+
+    def results(self) -> Iterator[RuleResult]:
+        return rule_results(self.columns)
+
+    def verdicts(self) -> Iterator[Verdict]:
+        return rule_verdicts(self.columns)
 
     def to_record(self) -> dict[str, Any]:
         return {
@@ -123,8 +237,8 @@ class ComplianceResult:
             "source": self.source,
             "file": self.file,
             "level": self.level,
-            "results": [r.to_record() for r in self.results],
-            "verdicts": [v.to_record() for v in self.verdicts],
+            "results": [r.to_record() for r in self.results()],
+            "verdicts": [v.to_record() for v in self.verdicts()],
         }
 
 

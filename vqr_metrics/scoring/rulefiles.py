@@ -16,15 +16,18 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import numpy as np
+import numpy.typing as npt
 
 from ..catalog import Catalog
 from ..config import LEVELS, read_toml
-from ..dataset import Dataset
+from ..dataset import Dataset, Mask
 from ..errors import ConfigError, FormulaError
 from ..names import did_you_mean
 from ..schema import Key, Section, entries, from_attrs, validate
 
-OPS: dict[str, Callable[[float, float], bool]] = {
+# On floats, or elementwise on arrays.
+OPS: dict[str, Callable[[Any, Any], Any]] = {
     "<=": operator.le,
     ">=": operator.ge,
     "<": operator.lt,
@@ -58,20 +61,20 @@ class Rule:
     # inputs and it is missing (a fallback denominator, e.g. 全日制 for 折合在校生数).
     proxy_when_missing: tuple[str, ...] = ()
 
-    def proxy_for(self, dataset: Dataset, catalog: Catalog, row: int, key: str) -> str | None:
-        """The proxy kind of the value of ``key`` in ``row``, if it is one."""
+    def proxied(self, dataset: Dataset, catalog: Catalog, key: str, rows: npt.NDArray[np.intp]) -> Mask:
+        """Over ``rows``, where the value of ``key`` is a ``proxy`` of the standard's quantity."""
         if self.proxy is None or not self.proxy_when_missing:
-            return self.proxy
+            return np.full(len(rows), self.proxy is not None)
         used = _inputs_of(catalog, key)
-        missing = [k for k in self.proxy_when_missing if k in used and math.isnan(dataset.column(k)[row])]
-        return self.proxy if missing else None
+        missing = [np.isnan(dataset.column(k)[rows]) for k in self.proxy_when_missing if k in used]
+        return np.logical_or.reduce(missing) if missing else np.zeros(len(rows), dtype=bool)
 
-    def proves(self, passed: bool, proxy: str | None) -> bool:
-        """Whether this outcome of the comparison holds for the quantity the
+    def proves(self, passed: Mask) -> Mask:
+        """Where a proxy's outcome of the comparison holds for the quantity the
         standard means, not only for the reported value."""
-        if proxy is None:
-            return True
-        return passed == (self.op in PROXIES[proxy])
+        if self.proxy is None:
+            return np.ones(len(passed), dtype=bool)
+        return passed if self.op in PROXIES[self.proxy] else ~passed
 
 
 def _inputs_of(catalog: Catalog, key: str) -> set[str]:

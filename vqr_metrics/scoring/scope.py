@@ -6,10 +6,9 @@ silently selects nothing looks like a run with no results."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import attrs
 import numpy as np
+import numpy.typing as npt
 
 from ..dataset import Dataset
 from ..model import Finding
@@ -24,7 +23,7 @@ class Scope:
     # Rule sets judge entities whose level is unknown; scorecards only rank entities of the level.
     unknown_level_matches: bool = False
 
-    def rows(self, dataset: Dataset) -> list[int]:
+    def rows(self, dataset: Dataset) -> npt.NDArray[np.intp]:
         """Indexes of the dataset rows the filters keep, in dataset order
         (decided per entity, then for every row at once)."""
         names = dataset.entity_names
@@ -40,9 +39,9 @@ class Scope:
         keep = per_entity[dataset.entity_codes] if names else np.zeros(dataset.size, dtype=bool)
         if self.years:
             keep &= np.isin(dataset.row_years, list(self.years))
-        return [int(i) for i in np.flatnonzero(keep)]
+        return np.flatnonzero(keep)
 
-    def finding(self, rule: str, what: str, dataset: Dataset, kept: Sequence[int]) -> Finding | None:
+    def finding(self, rule: str, what: str, dataset: Dataset, kept: npt.NDArray[np.intp]) -> Finding | None:
         """One warning naming ``what`` (e.g. ``scorecard 'x'``) and every filter
         value that matches no input, or None when every value matched and
         some row is kept."""
@@ -60,7 +59,7 @@ class Scope:
                 f"years: {', '.join(map(str, absent))} not in the inputs "
                 f"(they hold {', '.join(map(str, years)) or 'no year'})"
             )
-        if not kept and dataset.size:
+        if not len(kept) and dataset.size:
             given = [
                 f"{key} = {value!r}"
                 for key, value in (
