@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -28,7 +29,8 @@ def write_file(path: Path, writing: Callable[[IO[bytes]], None]) -> None:
     temp: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        with _interrupts_held():  # an interrupt inside mkstemp would leave its file unnamed here
+            fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "wb") as out:
             umask = os.umask(0)
             os.umask(umask)
@@ -43,6 +45,20 @@ def write_file(path: Path, writing: Callable[[IO[bytes]], None]) -> None:
     finally:
         if temp is not None and os.path.exists(temp):
             os.unlink(temp)
+
+
+@contextlib.contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM held back until the block is done (where the platform can)."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def write_stdout(writing: Callable[[IO[bytes]], None]) -> None:
