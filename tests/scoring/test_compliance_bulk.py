@@ -87,7 +87,7 @@ def test_many_rows_give_row_for_row_what_each_row_gives_alone(tmp_path: Path) ->
     (tmp_path / "rules.toml").write_text(RULES, encoding="utf-8")
     rules = plan(compliance=[{"rules": "rules.toml"}], base_dir=tmp_path)
     rng = np.random.default_rng(7)
-    n = 2000
+    n = 600
     keys = list(NAMES)
     picks = rng.integers(len(CHOICES), size=(n, len(keys))).tolist()
     values = {
