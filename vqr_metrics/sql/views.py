@@ -245,7 +245,7 @@ def render(catalog: Catalog, dialect: str, *, materialize: bool = False) -> str:
     head = (
         f"-- vqr-metrics views ({dialect}): the input figures and every metric, computed in the database.\n"
         f"-- They read a table {SOURCE} in the readers' figures layout (entity, year, key, value,\n"
-        "-- file, line, raw, table, column).  Findings, checks and scorecards are not here yet:\n"
-        "-- they run in the vqr-metrics engine (vqr-score CONFIG.toml).\n\n"
+        "-- file, line, raw, table, column).  The findings and scorecard views of a config are in\n"
+        "-- what vqr-score sql CONFIG.toml writes.\n\n"
     )
     return head + "\n".join(view.sql(dialect, materialize=materialize) for view in views(catalog))
